@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nettune - see README.md.  `make run` and `make check` do everything on a
+# fresh Debian 12 machine, installing the packages they need (make deps).
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/sbin
+MANDIR   := $(PREFIX)/share/man
+DATADIR  := $(PREFIX)/share/nettune
+COMPDIR  := $(PREFIX)/share/bash-completion/completions
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := libmnl libnl-3.0 libnl-route-3.0 ncursesw json-c inih
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror
+CPPFLAGS += -Ilib -D_GNU_SOURCE -DNT_VERSION='"$(VERSION)"' \
+	    -DNT_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS)
+
+LIB_SRC  := $(sort $(wildcard lib/*.c lib/*/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/nettune/*.c cmd/nettune/*/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBA     := $(BUILD)/libnettune.a
+BIN      := $(BUILD)/nettune
+
+.PHONY: all deps run check unit cli asan install uninstall clean bench lint
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) $(CMOCKA_LIBS)
+
+deps:
+	@sh tools/deps.sh
+
+# The main job on this host.  Findings are output, not a build failure:
+# any exit status below 3 means the command ran.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(BIN) show; st=$$?; [ $$st -lt 3 ] || exit $$st
+
+unit: $(UNIT_BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" check
+
+bench: all
+	sh bench/show.sh
+
+lint:
+	mandoc -T lint -W warning man/*.[0-9]
+
+install: all
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/nettune
+	install -D -m 0644 man/nettune.8 $(DESTDIR)$(MANDIR)/man8/nettune.8
+	install -D -m 0644 completions/nettune.bash $(DESTDIR)$(COMPDIR)/nettune
+	install -d $(DESTDIR)$(DATADIR)/profiles
+	for p in profiles/*.conf; do [ -e "$$p" ] || continue; \
+		install -m 0644 "$$p" $(DESTDIR)$(DATADIR)/profiles/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nettune $(DESTDIR)$(MANDIR)/man8/nettune.8 \
+	      $(DESTDIR)$(COMPDIR)/nettune
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nettune: find where a Linux host drops packets, tune it, watch it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nettune.h"
+
+static const struct nt_verb verbs[] = {
+	{ "show",     cmd_show,     "configuration as it is: NICs, queues, IRQs, sysctls" },
+	{ "snapshot", cmd_snapshot, "save the whole host as JSON, or show a saved one" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: nettune VERB [OPTIONS]\n"
+	      "       nettune VERB --help\n"
+	      "       nettune --version\n\nVerbs:\n", out);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\nExit status: 0 fine, 1 warnings or drift, 2 critical, "
+	      "3 could not run.\nSee nettune(8).\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return NT_EXIT_FAIL;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return NT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("nettune %s\n", NT_VERSION);
+		return NT_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].run(argc - 1, argv + 1);
+	return nt_fail("unknown verb '%s'; see 'nettune --help'", argv[1]);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NT_CMD_NETTUNE_H
+#define NT_CMD_NETTUNE_H
+
+#include "model/host.h"
+#include "util/err.h"
+
+/* Exit status of every verb. */
+enum nt_exit {
+	NT_EXIT_OK	= 0,
+	NT_EXIT_WARN	= 1,	/* warning findings, drift */
+	NT_EXIT_CRIT	= 2,	/* critical findings */
+	NT_EXIT_FAIL	= 3,	/* could not run: usage, input, privilege */
+};
+
+struct nt_verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_show(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+
+/** nt_fail() - print "nettune: MESSAGE" on stderr; returns NT_EXIT_FAIL */
+int nt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** nt_fail_err() - print a library error once; returns NT_EXIT_FAIL */
+int nt_fail_err(const struct nt_err *err);
+
+/** nt_usage_error() - bad option of @verb: one line pointing at --help */
+int nt_usage_error(const char *verb, const char *what);
+
+/**
+ * nt_acquire_host() - the host a verb works on
+ * @from: snapshot file, or NULL to read the host
+ * @root: --root directory, or NULL
+ * @only: interface names, NULL-ended, or NULL
+ * @flags: enum nt_collect_flags
+ *
+ * Return: 0 or negative errno with @err set.
+ */
+int nt_acquire_host(struct nt_host *host, const char *from, const char *root,
+		    const char *const *only, unsigned int flags,
+		    struct nt_err *err);
+
+#endif

@@ -1,0 +1,1739 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The snapshot file: struct nt_host as versioned JSON.  The member names are
+ * a contract with the tools that read snapshots.  Saving is lossless, and
+ * save -> load -> save gives the same bytes, so snapshots can be diffed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/pkt_sched.h>
+
+#include "model/snapshot.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NS_PER_SEC	1000000000LL
+#define NT_JSON_FLAGS	NT_SNAPSHOT_JSON_FLAGS
+/* json_tokener_parse_ex() takes an int length. */
+#define NT_SNAPSHOT_MAX	((size_t)INT_MAX)
+
+/* A u32 attribute of rings or channels and its "present" bit. */
+struct u32_attr {
+	const char *name;
+	uint32_t bit;
+	size_t off;
+};
+
+#define RING(f, b)	{ #f, NT_RING_##b, offsetof(struct nt_rings, f) }
+static const struct u32_attr ring_attrs[] = {
+	RING(rx, RX), RING(rx_max, RX_MAX), RING(tx, TX), RING(tx_max, TX_MAX),
+	RING(rx_mini, RX_MINI), RING(rx_mini_max, RX_MINI_MAX),
+	RING(rx_jumbo, RX_JUMBO), RING(rx_jumbo_max, RX_JUMBO_MAX),
+	RING(rx_buf_len, RX_BUF_LEN), RING(cqe_size, CQE_SIZE),
+	RING(tcp_data_split, TCP_DATA_SPLIT), RING(tx_push, TX_PUSH),
+	RING(rx_push, RX_PUSH),
+};
+
+#define CHAN(f, b)	{ #f, NT_CHAN_##b, offsetof(struct nt_channels, f) }
+static const struct u32_attr chan_attrs[] = {
+	CHAN(rx, RX), CHAN(rx_max, RX_MAX), CHAN(tx, TX), CHAN(tx_max, TX_MAX),
+	CHAN(combined, COMBINED), CHAN(combined_max, COMBINED_MAX),
+	CHAN(other, OTHER), CHAN(other_max, OTHER_MAX),
+};
+
+struct u64_field {
+	const char *name;
+	size_t off;
+};
+
+#define LSTAT(f)	{ #f, offsetof(struct nt_link_stats, f) }
+static const struct u64_field link_stat_fields[] = {
+	LSTAT(rx_packets), LSTAT(tx_packets), LSTAT(rx_bytes), LSTAT(tx_bytes),
+	LSTAT(rx_errors), LSTAT(tx_errors), LSTAT(rx_dropped),
+	LSTAT(tx_dropped), LSTAT(multicast), LSTAT(collisions),
+	LSTAT(rx_length_errors), LSTAT(rx_over_errors), LSTAT(rx_crc_errors),
+	LSTAT(rx_frame_errors), LSTAT(rx_fifo_errors), LSTAT(rx_missed_errors),
+	LSTAT(tx_aborted_errors), LSTAT(tx_carrier_errors),
+	LSTAT(tx_fifo_errors), LSTAT(tx_heartbeat_errors),
+	LSTAT(tx_window_errors), LSTAT(rx_compressed), LSTAT(tx_compressed),
+	LSTAT(rx_nohandler),
+};
+
+#define SOFTNET(f)	{ #f, offsetof(struct nt_softnet, f) }
+static const struct u64_field softnet_fields[] = {
+	SOFTNET(processed), SOFTNET(dropped), SOFTNET(time_squeeze),
+	SOFTNET(cpu_collision), SOFTNET(received_rps),
+	SOFTNET(flow_limit_count), SOFTNET(backlog_len), SOFTNET(input_qlen),
+	SOFTNET(process_qlen),
+};
+
+#define QDISC(f)	{ #f, offsetof(struct nt_qdisc, f) }
+static const struct u64_field qdisc_fields[] = {
+	QDISC(bytes), QDISC(packets), QDISC(drops), QDISC(overlimits),
+	QDISC(requeues), QDISC(backlog), QDISC(qlen),
+};
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} source_names[] = {
+	{ NT_SRC_PROCFS, "procfs" },
+	{ NT_SRC_SYSFS, "sysfs" },
+	{ NT_SRC_NETLINK, "netlink" },
+	{ NT_SRC_DRVSTATS, "drvstats" },
+};
+
+static uint32_t *u32_at(void *base, size_t off)
+{
+	return (uint32_t *)((char *)base + off);
+}
+
+static uint64_t *u64_at(void *base, size_t off)
+{
+	return (uint64_t *)((char *)base + off);
+}
+
+/* tc's own notation (sprint_tc_classid), so users can paste it into tc. */
+static void tc_handle_format(uint32_t h, char *buf, size_t size)
+{
+	if (h == TC_H_ROOT)
+		snprintf(buf, size, "root");
+	else if (h == TC_H_UNSPEC)
+		snprintf(buf, size, "none");
+	else if (!TC_H_MAJ(h))
+		snprintf(buf, size, ":%x", TC_H_MIN(h));
+	else if (!TC_H_MIN(h))
+		snprintf(buf, size, "%x:", TC_H_MAJ(h) >> 16);
+	else
+		snprintf(buf, size, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+}
+
+/* Up to 4 hex digits at *p; none is 0. */
+static uint32_t tc_hex16(const char **p, int *ndigits)
+{
+	uint32_t v = 0;
+	char c;
+
+	for (*ndigits = 0; (c = **p) && c != ':'; (*p)++, (*ndigits)++) {
+		if (c >= '0' && c <= '9')
+			v = v << 4 | (c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v = v << 4 | ((c | 0x20) - 'a' + 10);
+		else
+			return UINT32_MAX;
+	}
+	return *ndigits > 4 ? UINT32_MAX : v;
+}
+
+static int tc_handle_parse(const char *s, uint32_t *h)
+{
+	uint32_t maj, min;
+	int nmaj, nmin;
+
+	if (!strcmp(s, "root")) {
+		*h = TC_H_ROOT;
+		return 0;
+	}
+	if (!strcmp(s, "none")) {
+		*h = TC_H_UNSPEC;
+		return 0;
+	}
+	maj = tc_hex16(&s, &nmaj);
+	if (maj == UINT32_MAX || *s++ != ':')
+		return -EINVAL;
+	min = tc_hex16(&s, &nmin);
+	if (min == UINT32_MAX || *s || !(nmaj + nmin))
+		return -EINVAL;
+	*h = maj << 16 | min;
+	return 0;
+}
+
+/*
+ * Writing.  json-c returns NULL when it cannot allocate, and NULL is also how
+ * it spells a JSON null, so allocation failures are collected in struct jw
+ * and nulls are added only through jw_null().
+ */
+struct jw {
+	bool oom;
+};
+
+static void jw_add(struct jw *w, struct json_object *obj, const char *key,
+		   struct json_object *val)
+{
+	if (!val) {
+		w->oom = true;
+		return;
+	}
+	if (!obj || json_object_object_add(obj, key, val)) {
+		json_object_put(val);
+		w->oom = true;
+	}
+}
+
+static void jw_null(struct jw *w, struct json_object *obj, const char *key)
+{
+	if (!obj || json_object_object_add(obj, key, NULL))
+		w->oom = true;
+}
+
+static void jw_append(struct jw *w, struct json_object *arr,
+		      struct json_object *val)
+{
+	if (!val) {
+		w->oom = true;
+		return;
+	}
+	if (!arr || json_object_array_add(arr, val)) {
+		json_object_put(val);
+		w->oom = true;
+	}
+}
+
+static void jw_i64(struct jw *w, struct json_object *obj, const char *key,
+		   int64_t v)
+{
+	jw_add(w, obj, key, json_object_new_int64(v));
+}
+
+static void jw_u64(struct jw *w, struct json_object *obj, const char *key,
+		   uint64_t v)
+{
+	jw_add(w, obj, key, json_object_new_uint64(v));
+}
+
+static void jw_bool(struct jw *w, struct json_object *obj, const char *key,
+		    bool v)
+{
+	jw_add(w, obj, key, json_object_new_boolean(v));
+}
+
+/* A string, or null for NULL. */
+static void jw_str(struct jw *w, struct json_object *obj, const char *key,
+		   const char *s)
+{
+	if (s)
+		jw_add(w, obj, key, json_object_new_string(s));
+	else
+		jw_null(w, obj, key);
+}
+
+/* A string, or null for "" (the model's "unknown" or "none"). */
+static void jw_str_opt(struct jw *w, struct json_object *obj,
+		       const char *key, const char *s)
+{
+	jw_str(w, obj, key, *s ? s : NULL);
+}
+
+static struct json_object *mask_json(const struct nt_cpumask *mask)
+{
+	char stack[256], *buf = stack;
+	size_t size = sizeof(stack);
+	struct json_object *val;
+	int len;
+
+	while ((len = nt_cpumask_format_list(mask, buf, size)) < 0) {
+		if (buf != stack)
+			free(buf);
+		size *= 2;
+		buf = malloc(size);
+		if (!buf)
+			return NULL;
+	}
+	val = json_object_new_string_len(buf, len);
+	if (buf != stack)
+		free(buf);
+	return val;
+}
+
+static void jw_mask(struct jw *w, struct json_object *obj, const char *key,
+		    const struct nt_cpumask *mask)
+{
+	jw_add(w, obj, key, mask_json(mask));
+}
+
+/*
+ * Blocks of facts with an nt_state: absent when UNKNOWN, null when
+ * UNSUPPORTED, so readers can tell "not read" from "the kernel has none".
+ * Return: true when the caller should add the values.
+ */
+static bool jw_state(struct jw *w, struct json_object *obj, const char *key,
+		     enum nt_state state)
+{
+	if (state == NT_STATE_UNSUPPORTED)
+		jw_null(w, obj, key);
+	return state == NT_STATE_OK;
+}
+
+static struct json_object *time_json(int64_t ns)
+{
+	time_t sec = ns / NS_PER_SEC;
+	long nsec = ns % NS_PER_SEC;
+	char buf[64];
+	struct tm tm;
+	size_t len;
+
+	if (nsec < 0) {
+		nsec += NS_PER_SEC;
+		sec--;
+	}
+	if (!gmtime_r(&sec, &tm))
+		return json_object_new_string("");
+	len = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + len, sizeof(buf) - len, ".%09ldZ", nsec);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *sources_json(struct jw *w, uint32_t sources)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(source_names); i++)
+		if (sources & source_names[i].bit)
+			jw_append(w, arr,
+				  json_object_new_string(source_names[i].name));
+	return arr;
+}
+
+static struct json_object *cpus_json(struct jw *w, const struct nt_host *host)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < host->n_cpus; i++) {
+		const struct nt_cpu *c = &host->cpus[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "id", c->id);
+		jw_bool(w, o, "online", c->online);
+		jw_i64(w, o, "core", c->core_id);
+		jw_i64(w, o, "package", c->package_id);
+		jw_i64(w, o, "node", c->node);
+		jw_mask(w, o, "thread_siblings", &c->thread_siblings);
+		jw_append(w, arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *nodes_json(struct jw *w, const struct nt_host *host)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < host->n_nodes; i++) {
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "id", host->nodes[i].id);
+		jw_mask(w, o, "cpus", &host->nodes[i].cpus);
+		jw_append(w, arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *attrs_json(struct jw *w,
+				      const struct u32_attr *attrs, size_t n,
+				      const void *base, uint32_t present)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (present & attrs[i].bit)
+			jw_i64(w, o, attrs[i].name,
+			       *u32_at((void *)base, attrs[i].off));
+	return o;
+}
+
+static const char *state_name(enum nt_state state)
+{
+	return state == NT_STATE_UNSUPPORTED ? "unsupported" : "unknown";
+}
+
+/* A queue mask: a CPU list, or null plus a marker saying why not. */
+static void jw_queue_mask(struct jw *w, struct json_object *o,
+			  const char *key, const char *marker,
+			  enum nt_state state, const struct nt_cpumask *mask)
+{
+	if (state == NT_STATE_OK) {
+		jw_mask(w, o, key, mask);
+		return;
+	}
+	jw_null(w, o, key);
+	jw_add(w, o, marker, json_object_new_string(state_name(state)));
+}
+
+static struct json_object *queues_json(struct jw *w, const struct nt_iface *ifc)
+{
+	struct json_object *q = json_object_new_object();
+	struct json_object *rx = json_object_new_array();
+	struct json_object *tx = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < ifc->n_rxq; i++) {
+		const struct nt_rxq *r = &ifc->rxq[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "index", r->index);
+		jw_queue_mask(w, o, "rps_cpus", "rps", r->rps_state,
+			      &r->rps_cpus);
+		jw_i64(w, o, "rps_flow_cnt", r->rps_flow_cnt);
+		jw_append(w, rx, o);
+	}
+	for (i = 0; i < ifc->n_txq; i++) {
+		const struct nt_txq *t = &ifc->txq[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "index", t->index);
+		jw_queue_mask(w, o, "xps_cpus", "xps", t->xps_state,
+			      &t->xps_cpus);
+		jw_append(w, tx, o);
+	}
+	jw_add(w, q, "rx", rx);
+	jw_add(w, q, "tx", tx);
+	return q;
+}
+
+static struct json_object *irqs_json(struct jw *w, const struct nt_iface *ifc)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < ifc->n_irqs; i++) {
+		const struct nt_iface_irq *irq = &ifc->irqs[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "irq", irq->irq);
+		jw_str(w, o, "name", irq->name);
+		if (irq->queue == -1)
+			jw_null(w, o, "queue");
+		else
+			jw_i64(w, o, "queue", irq->queue);
+		jw_str_opt(w, o, "queue_type", irq->queue_type);
+		jw_mask(w, o, "affinity", &irq->affinity);
+		jw_mask(w, o, "effective_affinity", &irq->effective_affinity);
+		jw_i64(w, o, "node", irq->node);
+		jw_append(w, arr, o);
+	}
+	return arr;
+}
+
+static void jw_u64_fields(struct jw *w, struct json_object *o,
+			  const struct u64_field *f, size_t n, const void *base)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jw_u64(w, o, f[i].name, *u64_at((void *)base, f[i].off));
+}
+
+static struct json_object *stats_json(struct jw *w,
+				      const struct nt_link_stats *stats)
+{
+	struct json_object *o = json_object_new_object();
+
+	jw_u64_fields(w, o, link_stat_fields, ARRAY_SIZE(link_stat_fields),
+		      stats);
+	return o;
+}
+
+static struct json_object *qdiscs_json(struct jw *w,
+				       const struct nt_iface *ifc)
+{
+	struct json_object *arr = json_object_new_array();
+	char buf[16];
+	size_t i;
+
+	for (i = 0; i < ifc->n_qdiscs; i++) {
+		const struct nt_qdisc *q = &ifc->qdiscs[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_str(w, o, "kind", q->kind);
+		tc_handle_format(q->handle, buf, sizeof(buf));
+		jw_str(w, o, "handle", buf);
+		tc_handle_format(q->parent, buf, sizeof(buf));
+		jw_str(w, o, "parent", buf);
+		jw_u64_fields(w, o, qdisc_fields, ARRAY_SIZE(qdisc_fields), q);
+		jw_append(w, arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *counters_json(struct jw *w,
+					 const struct nt_counters *c)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		jw_i64(w, o, c->v[i].name, c->v[i].value);
+	return o;
+}
+
+static void jw_iface_link(struct jw *w, struct json_object *o,
+			  const struct nt_iface *ifc)
+{
+	jw_str(w, o, "name", ifc->name);
+	jw_i64(w, o, "ifindex", ifc->ifindex);
+	jw_str_opt(w, o, "kind", ifc->kind);
+	jw_str_opt(w, o, "driver", ifc->driver);
+	jw_str_opt(w, o, "bus_info", ifc->bus_info);
+	jw_bool(w, o, "virtual", ifc->is_virtual);
+	if (ifc->speed == -1)
+		jw_null(w, o, "speed");
+	else
+		jw_i64(w, o, "speed", ifc->speed);
+	jw_str_opt(w, o, "duplex", ifc->duplex);
+	jw_i64(w, o, "numa_node", ifc->numa_node);
+	jw_i64(w, o, "mtu", ifc->mtu);
+	jw_i64(w, o, "txqlen", ifc->txqlen);
+	jw_str(w, o, "operstate", ifc->operstate);
+	jw_str_opt(w, o, "qdisc", ifc->qdisc);
+	jw_i64(w, o, "master_ifindex", ifc->master_ifindex);
+	jw_i64(w, o, "num_rx_queues", ifc->num_rx_queues);
+	jw_i64(w, o, "num_tx_queues", ifc->num_tx_queues);
+}
+
+static struct json_object *iface_json(struct jw *w, const struct nt_iface *ifc)
+{
+	struct json_object *o = json_object_new_object();
+
+	jw_iface_link(w, o, ifc);
+	if (jw_state(w, o, "rings", ifc->rings.state))
+		jw_add(w, o, "rings", attrs_json(w, ring_attrs,
+						 ARRAY_SIZE(ring_attrs),
+						 &ifc->rings,
+						 ifc->rings.present));
+	if (jw_state(w, o, "channels", ifc->channels.state))
+		jw_add(w, o, "channels", attrs_json(w, chan_attrs,
+						    ARRAY_SIZE(chan_attrs),
+						    &ifc->channels,
+						    ifc->channels.present));
+	jw_add(w, o, "queues", queues_json(w, ifc));
+	jw_add(w, o, "irqs", irqs_json(w, ifc));
+	if (jw_state(w, o, "stats", ifc->link_stats_state))
+		jw_add(w, o, "stats", stats_json(w, &ifc->stats));
+	if (jw_state(w, o, "qdiscs", ifc->qdiscs_state))
+		jw_add(w, o, "qdiscs", qdiscs_json(w, ifc));
+	if (jw_state(w, o, "driver_stats", ifc->driver_stats_state))
+		jw_add(w, o, "driver_stats",
+		       counters_json(w, &ifc->driver_stats));
+	return o;
+}
+
+static bool iface_wanted(const char *name, const char *const *only)
+{
+	if (!only)
+		return true;
+	for (; *only; only++)
+		if (!strcmp(*only, name))
+			return true;
+	return false;
+}
+
+static struct json_object *ifaces_json(struct jw *w,
+				       const struct nt_host *host,
+				       const char *const *only)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < host->n_ifaces; i++)
+		if (iface_wanted(host->ifaces[i].name, only))
+			jw_append(w, arr, iface_json(w, &host->ifaces[i]));
+	return arr;
+}
+
+static struct json_object *sysctls_json(struct jw *w,
+					const struct nt_host *host)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < host->n_sysctls; i++)
+		if (host->sysctls[i].name)
+			jw_str(w, o, host->sysctls[i].name,
+			       host->sysctls[i].value);
+	return o;
+}
+
+static struct json_object *words_json(struct jw *w, const char *s)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t n;
+
+	for (;;) {
+		s += strspn(s, " \t\n");
+		n = strcspn(s, " \t\n");
+		if (!n)
+			return arr;
+		jw_append(w, arr, json_object_new_string_len(s, n));
+		s += n;
+	}
+}
+
+/* Derived for readers' convenience; the sysctls hold the truth. */
+static struct json_object *congestion_json(struct jw *w,
+					   const struct nt_host *host)
+{
+	struct json_object *o = json_object_new_object();
+	const char *avail;
+
+	jw_str(w, o, "current",
+	       nt_host_sysctl(host, "net.ipv4.tcp_congestion_control"));
+	avail = nt_host_sysctl(host,
+			       "net.ipv4.tcp_available_congestion_control");
+	if (avail)
+		jw_add(w, o, "available", words_json(w, avail));
+	else
+		jw_null(w, o, "available");
+	return o;
+}
+
+static struct json_object *softnet_json(struct jw *w,
+					const struct nt_host *host)
+{
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < host->n_softnet; i++) {
+		const struct nt_softnet *s = &host->softnet[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "cpu", s->cpu);
+		jw_i64(w, o, "ncols", s->ncols);
+		jw_u64_fields(w, o, softnet_fields, ARRAY_SIZE(softnet_fields),
+			      s);
+		jw_append(w, arr, o);
+	}
+	return arr;
+}
+
+static struct json_object *cpu_ids_json(struct jw *w, const uint32_t *ids,
+					uint32_t ncpus)
+{
+	struct json_object *arr = json_object_new_array();
+	uint32_t i;
+
+	for (i = 0; i < ncpus; i++)
+		jw_append(w, arr, json_object_new_int64(ids ? ids[i] : i));
+	return arr;
+}
+
+static struct json_object *counts_json(struct jw *w, const uint64_t *counts,
+				       uint32_t ncpus)
+{
+	struct json_object *arr = json_object_new_array();
+	uint32_t i;
+
+	for (i = 0; i < ncpus; i++)
+		jw_append(w, arr, json_object_new_uint64(counts ? counts[i]
+								: 0));
+	return arr;
+}
+
+static struct json_object *interrupts_json(struct jw *w,
+					   const struct nt_interrupts *t)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *lines = json_object_new_array();
+	size_t i;
+
+	jw_add(w, o, "cpus", cpu_ids_json(w, t->cpu_ids, t->ncpus));
+	for (i = 0; i < t->n; i++) {
+		const struct nt_interrupt *line = &t->v[i];
+		struct json_object *l = json_object_new_object();
+
+		jw_str(w, l, "id", line->id);
+		jw_str(w, l, "chip", line->chip);
+		jw_str(w, l, "name", line->name);
+		jw_add(w, l, "counts", counts_json(w, line->counts, t->ncpus));
+		jw_append(w, lines, l);
+	}
+	jw_add(w, o, "lines", lines);
+	return o;
+}
+
+static struct json_object *softirqs_json(struct jw *w,
+					 const struct nt_softirqs *t)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *rows = json_object_new_array();
+	size_t i;
+
+	jw_add(w, o, "cpus", cpu_ids_json(w, t->cpu_ids, t->ncpus));
+	for (i = 0; i < t->n; i++) {
+		const struct nt_softirq *row = &t->v[i];
+		struct json_object *r = json_object_new_object();
+
+		jw_str(w, r, "name", row->name);
+		jw_add(w, r, "counts", counts_json(w, row->counts, t->ncpus));
+		jw_append(w, rows, r);
+	}
+	jw_add(w, o, "rows", rows);
+	return o;
+}
+
+static void jw_host_head(struct jw *w, struct json_object *o,
+			 const struct nt_host *host)
+{
+	jw_i64(w, o, "nettune_snapshot", NT_SNAPSHOT_VERSION);
+	/* "taken" is for people; the integers make loading exact. */
+	jw_add(w, o, "taken", time_json(host->taken_ns));
+	jw_i64(w, o, "taken_ns", host->taken_ns);
+	jw_i64(w, o, "mono_ns", host->mono_ns);
+	jw_str(w, o, "hostname", host->hostname);
+	jw_str(w, o, "kernel", host->kernel);
+	jw_str(w, o, "root", host->root);
+	jw_add(w, o, "sources", sources_json(w, host->sources));
+}
+
+struct json_object *nt_snapshot_to_json(const struct nt_host *host,
+					const char *const *only)
+{
+	struct json_object *o = json_object_new_object();
+	struct jw w = { .oom = !o };
+
+	jw_host_head(&w, o, host);
+	jw_add(&w, o, "cpus", cpus_json(&w, host));
+	jw_add(&w, o, "numa_nodes", nodes_json(&w, host));
+	jw_add(&w, o, "interfaces", ifaces_json(&w, host, only));
+	jw_add(&w, o, "sysctls", sysctls_json(&w, host));
+	jw_add(&w, o, "congestion_control", congestion_json(&w, host));
+	if (host->irqbalance < 0)
+		jw_null(&w, o, "irqbalance");
+	else
+		jw_bool(&w, o, "irqbalance", host->irqbalance);
+	jw_add(&w, o, "softnet", softnet_json(&w, host));
+	jw_add(&w, o, "interrupts", interrupts_json(&w, &host->interrupts));
+	jw_add(&w, o, "softirqs", softirqs_json(&w, &host->softirqs));
+	jw_add(&w, o, "snmp", counters_json(&w, &host->snmp));
+	jw_add(&w, o, "sockstat", counters_json(&w, &host->sockstat));
+	if (w.oom) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * Loading.  Every member is type-checked and errors name its path, e.g.
+ * "interfaces[3].rings.rx".  The first error sticks in ld->ret and turns
+ * the remaining steps into no-ops, which keeps the loaders straight-line.
+ */
+struct ld {
+	struct nt_err *err;
+	int ret;
+	uint32_t ncpus;		/* columns of the table being loaded */
+	size_t len;
+	char path[256];
+};
+
+typedef void (*ld_conv)(struct ld *l, struct json_object *val, void *out);
+
+#define LD_ANY	SIZE_MAX	/* any array length */
+
+static size_t ld_push(struct ld *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static size_t ld_push(struct ld *l, const char *fmt, ...)
+{
+	size_t mark = l->len, room = sizeof(l->path) - l->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(l->path + l->len, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		l->len += (size_t)n < room ? (size_t)n : room - 1;
+	return mark;
+}
+
+static size_t ld_key(struct ld *l, const char *key)
+{
+	return ld_push(l, "%s%s", l->len ? "." : "", key);
+}
+
+static void ld_pop(struct ld *l, size_t mark)
+{
+	l->len = mark;
+	l->path[mark] = '\0';
+}
+
+static void ld_fail(struct ld *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ld_fail(struct ld *l, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (!l->ret)
+		l->ret = nt_err_set(l->err, EINVAL, "%s: %s",
+				    l->len ? l->path : "snapshot", what);
+}
+
+static void ld_oom(struct ld *l)
+{
+	if (!l->ret)
+		l->ret = nt_err_set(l->err, ENOMEM, "out of memory");
+}
+
+/* The member @key (path already pushed) of type @type. */
+static bool ld_member(struct ld *l, struct json_object *obj, const char *key,
+		      json_type type, struct json_object **val)
+{
+	if (l->ret)
+		return false;
+	if (!json_object_object_get_ex(obj, key, val)) {
+		ld_fail(l, "required member missing");
+		return false;
+	}
+	if (!json_object_is_type(*val, type)) {
+		ld_fail(l, "expected %s", type == json_type_object ?
+			"an object" : "an array");
+		return false;
+	}
+	return true;
+}
+
+static bool ld_object(struct ld *l, struct json_object *val)
+{
+	if (l->ret)
+		return false;
+	if (!json_object_is_type(val, json_type_object)) {
+		ld_fail(l, "expected an object");
+		return false;
+	}
+	return true;
+}
+
+static void ld_field(struct ld *l, struct json_object *obj, const char *key,
+		     ld_conv conv, void *out)
+{
+	struct json_object *val;
+	size_t mark;
+
+	if (l->ret)
+		return;
+	mark = ld_key(l, key);
+	if (!json_object_object_get_ex(obj, key, &val))
+		ld_fail(l, "required member missing");
+	else
+		conv(l, val, out);
+	ld_pop(l, mark);
+}
+
+static void conv_i64(struct ld *l, struct json_object *val, void *out)
+{
+	int64_t v;
+
+	if (!json_object_is_type(val, json_type_int)) {
+		ld_fail(l, "expected an integer");
+		return;
+	}
+	v = json_object_get_int64(val);
+	/* json-c clamps values above INT64_MAX when asked for an int64. */
+	if (v == INT64_MAX && json_object_get_uint64(val) != INT64_MAX) {
+		ld_fail(l, "integer out of range");
+		return;
+	}
+	*(int64_t *)out = v;
+}
+
+static void conv_int(struct ld *l, struct json_object *val, void *out)
+{
+	int64_t v = 0;
+
+	conv_i64(l, val, &v);
+	if (l->ret)
+		return;
+	if (v < INT_MIN || v > INT_MAX)
+		ld_fail(l, "integer out of range");
+	else
+		*(int *)out = v;
+}
+
+static void conv_u64(struct ld *l, struct json_object *val, void *out)
+{
+	if (!json_object_is_type(val, json_type_int))
+		ld_fail(l, "expected an integer");
+	else if (json_object_get_int64(val) < 0)
+		ld_fail(l, "expected a non-negative integer");
+	else
+		*(uint64_t *)out = json_object_get_uint64(val);
+}
+
+static void conv_u32(struct ld *l, struct json_object *val, void *out)
+{
+	uint64_t v = 0;
+
+	conv_u64(l, val, &v);
+	if (l->ret)
+		return;
+	if (v > UINT32_MAX)
+		ld_fail(l, "integer out of range");
+	else
+		*(uint32_t *)out = v;
+}
+
+static void conv_bool(struct ld *l, struct json_object *val, void *out)
+{
+	if (!json_object_is_type(val, json_type_boolean))
+		ld_fail(l, "expected true or false");
+	else
+		*(bool *)out = json_object_get_boolean(val);
+}
+
+/* A string without NUL bytes, which C strings cannot hold. */
+static const char *ld_string(struct ld *l, struct json_object *val,
+			     size_t *len)
+{
+	const char *s;
+
+	if (!json_object_is_type(val, json_type_string)) {
+		ld_fail(l, "expected a string");
+		return NULL;
+	}
+	s = json_object_get_string(val);
+	*len = json_object_get_string_len(val);
+	if (memchr(s, '\0', *len)) {
+		ld_fail(l, "string contains a NUL byte");
+		return NULL;
+	}
+	return s;
+}
+
+struct strbuf {
+	char *s;
+	size_t size;
+};
+
+static void conv_buf(struct ld *l, struct json_object *val, void *out)
+{
+	struct strbuf *b = out;
+	const char *s;
+	size_t len;
+
+	s = ld_string(l, val, &len);
+	if (!s)
+		return;
+	if (len >= b->size) {
+		ld_fail(l, "longer than %zu bytes", b->size - 1);
+		return;
+	}
+	memcpy(b->s, s, len + 1);
+}
+
+/* null is "" in the model. */
+static void conv_buf_null(struct ld *l, struct json_object *val, void *out)
+{
+	if (val)
+		conv_buf(l, val, out);
+	else
+		((struct strbuf *)out)->s[0] = '\0';
+}
+
+#define LD_BUF(l, obj, key, arr, conv) \
+	ld_field(l, obj, key, conv, &(struct strbuf){ arr, sizeof(arr) })
+
+/* A string or null into a char * of its own. */
+static void conv_strdup(struct ld *l, struct json_object *val, void *out)
+{
+	const char *s;
+	size_t len;
+
+	if (!val)
+		return;
+	s = ld_string(l, val, &len);
+	if (!s)
+		return;
+	*(char **)out = strdup(s);
+	if (!*(char **)out)
+		ld_oom(l);
+}
+
+static void conv_mask(struct ld *l, struct json_object *val, void *out)
+{
+	const char *s;
+	size_t len;
+	int ret;
+
+	s = ld_string(l, val, &len);
+	if (!s)
+		return;
+	ret = nt_cpumask_parse_list(out, s);
+	if (ret == -ENOMEM)
+		ld_oom(l);
+	else if (ret)
+		ld_fail(l, "expected a CPU list such as \"0-3,8\"");
+}
+
+static void conv_tc_handle(struct ld *l, struct json_object *val, void *out)
+{
+	const char *s;
+	size_t len;
+
+	s = ld_string(l, val, &len);
+	if (s && tc_handle_parse(s, out))
+		ld_fail(l, "expected a tc handle such as \"8001:\", \"root\"");
+}
+
+/* null is -1 ("unknown" or "none") in the model. */
+static void conv_int_null(struct ld *l, struct json_object *val, void *out)
+{
+	if (val)
+		conv_int(l, val, out);
+	else
+		*(int *)out = -1;
+}
+
+static void conv_i64_null(struct ld *l, struct json_object *val, void *out)
+{
+	if (val)
+		conv_i64(l, val, out);
+	else
+		*(int64_t *)out = -1;
+}
+
+static void conv_tristate(struct ld *l, struct json_object *val, void *out)
+{
+	bool b = false;
+
+	if (!val) {
+		*(int *)out = -1;
+		return;
+	}
+	conv_bool(l, val, &b);
+	*(int *)out = b;
+}
+
+/*
+ * The array @key of @obj as a new C array of @esize elements, each filled
+ * by @conv.  The array is returned even when an element fails, with *@n
+ * set, so the host's free functions release what the elements own.
+ */
+static void *ld_list(struct ld *l, struct json_object *obj, const char *key,
+		     size_t esize, size_t *n, size_t want, ld_conv conv)
+{
+	struct json_object *arr;
+	size_t mark, len, i;
+	char *v = NULL;
+
+	if (l->ret)
+		return NULL;
+	mark = ld_key(l, key);
+	if (!ld_member(l, obj, key, json_type_array, &arr))
+		goto out;
+	len = json_object_array_length(arr);
+	if (want != LD_ANY && len != want) {
+		ld_fail(l, "expected %zu entries, one per CPU column", want);
+		goto out;
+	}
+	if (len) {
+		v = calloc(len, esize);
+		if (!v) {
+			ld_oom(l);
+			goto out;
+		}
+		*n = len;
+	}
+	for (i = 0; i < len && !l->ret; i++) {
+		size_t m = ld_push(l, "[%zu]", i);
+
+		conv(l, json_object_array_get_idx(arr, i), v + i * esize);
+		ld_pop(l, m);
+	}
+out:
+	ld_pop(l, mark);
+	return v;
+}
+
+/* Absent: UNKNOWN; null: UNSUPPORTED; a value of @type: OK. */
+static enum nt_state ld_state(struct ld *l, struct json_object *obj,
+			      const char *key, json_type type,
+			      struct json_object **val)
+{
+	size_t mark;
+
+	if (l->ret || !json_object_object_get_ex(obj, key, val))
+		return NT_STATE_UNKNOWN;
+	if (!*val)
+		return NT_STATE_UNSUPPORTED;
+	if (json_object_is_type(*val, type))
+		return NT_STATE_OK;
+	mark = ld_key(l, key);
+	ld_fail(l, "expected %s or null", type == json_type_object ?
+		"an object" : "an array");
+	ld_pop(l, mark);
+	return NT_STATE_UNKNOWN;
+}
+
+static void ld_attrs(struct ld *l, struct json_object *obj, const char *key,
+		     const struct u32_attr *attrs, size_t n, void *base,
+		     enum nt_state *state, uint32_t *present)
+{
+	struct json_object *o, *val;
+	size_t i, mark;
+
+	*state = ld_state(l, obj, key, json_type_object, &o);
+	if (*state != NT_STATE_OK)
+		return;
+	mark = ld_key(l, key);
+	for (i = 0; i < n; i++) {
+		if (!json_object_object_get_ex(o, attrs[i].name, &val))
+			continue;
+		ld_field(l, o, attrs[i].name, conv_u32,
+			 u32_at(base, attrs[i].off));
+		*present |= attrs[i].bit;
+	}
+	ld_pop(l, mark);
+}
+
+static void ld_u64_fields(struct ld *l, struct json_object *o,
+			  const struct u64_field *f, size_t n, void *base)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ld_field(l, o, f[i].name, conv_u64, u64_at(base, f[i].off));
+}
+
+/* The state of a queue mask from its "rps"/"xps" marker. */
+static void conv_queue_marker(struct ld *l, struct json_object *val,
+			      void *out)
+{
+	const char *s;
+	size_t len;
+
+	s = ld_string(l, val, &len);
+	if (s && !strcmp(s, "unknown"))
+		*(enum nt_state *)out = NT_STATE_UNKNOWN;
+	else if (s && !strcmp(s, "unsupported"))
+		*(enum nt_state *)out = NT_STATE_UNSUPPORTED;
+	else if (s)
+		ld_fail(l, "expected \"unknown\" or \"unsupported\"");
+}
+
+static void ld_queue_mask(struct ld *l, struct json_object *o,
+			  const char *key, const char *marker,
+			  enum nt_state *state, struct nt_cpumask *mask)
+{
+	struct json_object *val;
+
+	*state = NT_STATE_UNKNOWN;
+	if (l->ret)
+		return;
+	if (!json_object_object_get_ex(o, key, &val) || val) {
+		ld_field(l, o, key, conv_mask, mask);
+		*state = NT_STATE_OK;
+		return;
+	}
+	if (json_object_object_get_ex(o, marker, &val))
+		ld_field(l, o, marker, conv_queue_marker, state);
+}
+
+static void ld_rxq(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_rxq *q = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "index", conv_u32, &q->index);
+	ld_queue_mask(l, o, "rps_cpus", "rps", &q->rps_state, &q->rps_cpus);
+	ld_field(l, o, "rps_flow_cnt", conv_u32, &q->rps_flow_cnt);
+}
+
+static void ld_txq(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_txq *q = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "index", conv_u32, &q->index);
+	ld_queue_mask(l, o, "xps_cpus", "xps", &q->xps_state, &q->xps_cpus);
+}
+
+static void ld_queues(struct ld *l, struct json_object *obj,
+		      struct nt_iface *ifc)
+{
+	struct json_object *q;
+	size_t mark;
+
+	if (l->ret)
+		return;
+	mark = ld_key(l, "queues");
+	if (ld_member(l, obj, "queues", json_type_object, &q)) {
+		ifc->rxq = ld_list(l, q, "rx", sizeof(*ifc->rxq), &ifc->n_rxq,
+				   LD_ANY, ld_rxq);
+		ifc->txq = ld_list(l, q, "tx", sizeof(*ifc->txq), &ifc->n_txq,
+				   LD_ANY, ld_txq);
+	}
+	ld_pop(l, mark);
+}
+
+static void ld_irq(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_iface_irq *irq = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "irq", conv_u32, &irq->irq);
+	ld_field(l, o, "name", conv_strdup, &irq->name);
+	ld_field(l, o, "queue", conv_int_null, &irq->queue);
+	LD_BUF(l, o, "queue_type", irq->queue_type, conv_buf_null);
+	ld_field(l, o, "affinity", conv_mask, &irq->affinity);
+	ld_field(l, o, "effective_affinity", conv_mask,
+		 &irq->effective_affinity);
+	ld_field(l, o, "node", conv_int, &irq->node);
+}
+
+static void ld_qdisc(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_qdisc *q = elem;
+
+	if (!ld_object(l, o))
+		return;
+	LD_BUF(l, o, "kind", q->kind, conv_buf);
+	ld_field(l, o, "handle", conv_tc_handle, &q->handle);
+	ld_field(l, o, "parent", conv_tc_handle, &q->parent);
+	ld_u64_fields(l, o, qdisc_fields, ARRAY_SIZE(qdisc_fields), q);
+}
+
+static void conv_counters(struct ld *l, struct json_object *val, void *out)
+{
+	if (!ld_object(l, val))
+		return;
+	json_object_object_foreach(val, name, v) {
+		size_t mark = ld_key(l, name);
+		int64_t n = 0;
+
+		if (strlen(name) >= NT_COUNTER_LEN)
+			ld_fail(l, "name longer than %d bytes",
+				NT_COUNTER_LEN - 1);
+		conv_i64(l, v, &n);
+		if (!l->ret && nt_counters_add(out, name, n))
+			ld_oom(l);
+		ld_pop(l, mark);
+		if (l->ret)
+			return;
+	}
+}
+
+static void ld_iface_link(struct ld *l, struct json_object *o,
+			  struct nt_iface *ifc)
+{
+	LD_BUF(l, o, "name", ifc->name, conv_buf);
+	ld_field(l, o, "ifindex", conv_int, &ifc->ifindex);
+	LD_BUF(l, o, "kind", ifc->kind, conv_buf_null);
+	LD_BUF(l, o, "driver", ifc->driver, conv_buf_null);
+	LD_BUF(l, o, "bus_info", ifc->bus_info, conv_buf_null);
+	ld_field(l, o, "virtual", conv_bool, &ifc->is_virtual);
+	ld_field(l, o, "speed", conv_i64_null, &ifc->speed);
+	LD_BUF(l, o, "duplex", ifc->duplex, conv_buf_null);
+	ld_field(l, o, "numa_node", conv_int, &ifc->numa_node);
+	ld_field(l, o, "mtu", conv_u32, &ifc->mtu);
+	ld_field(l, o, "txqlen", conv_u32, &ifc->txqlen);
+	LD_BUF(l, o, "operstate", ifc->operstate, conv_buf);
+	LD_BUF(l, o, "qdisc", ifc->qdisc, conv_buf_null);
+	ld_field(l, o, "master_ifindex", conv_int, &ifc->master_ifindex);
+	ld_field(l, o, "num_rx_queues", conv_u32, &ifc->num_rx_queues);
+	ld_field(l, o, "num_tx_queues", conv_u32, &ifc->num_tx_queues);
+}
+
+static void ld_iface_counters(struct ld *l, struct json_object *o,
+			      struct nt_iface *ifc)
+{
+	struct json_object *val;
+
+	ifc->link_stats_state = ld_state(l, o, "stats", json_type_object,
+					 &val);
+	if (ifc->link_stats_state == NT_STATE_OK) {
+		size_t mark = ld_key(l, "stats");
+
+		ld_u64_fields(l, val, link_stat_fields,
+			      ARRAY_SIZE(link_stat_fields), &ifc->stats);
+		ld_pop(l, mark);
+	}
+	ifc->qdiscs_state = ld_state(l, o, "qdiscs", json_type_array, &val);
+	if (ifc->qdiscs_state == NT_STATE_OK)
+		ifc->qdiscs = ld_list(l, o, "qdiscs", sizeof(*ifc->qdiscs),
+				      &ifc->n_qdiscs, LD_ANY, ld_qdisc);
+	ifc->driver_stats_state = ld_state(l, o, "driver_stats",
+					   json_type_object, &val);
+	if (ifc->driver_stats_state == NT_STATE_OK)
+		ld_field(l, o, "driver_stats", conv_counters,
+			 &ifc->driver_stats);
+}
+
+static void ld_iface(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_iface *ifc = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_iface_link(l, o, ifc);
+	ld_attrs(l, o, "rings", ring_attrs, ARRAY_SIZE(ring_attrs),
+		 &ifc->rings, &ifc->rings.state, &ifc->rings.present);
+	ld_attrs(l, o, "channels", chan_attrs, ARRAY_SIZE(chan_attrs),
+		 &ifc->channels, &ifc->channels.state,
+		 &ifc->channels.present);
+	ld_queues(l, o, ifc);
+	ifc->irqs = ld_list(l, o, "irqs", sizeof(*ifc->irqs), &ifc->n_irqs,
+			    LD_ANY, ld_irq);
+	ld_iface_counters(l, o, ifc);
+}
+
+static void ld_cpu(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_cpu *c = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "id", conv_u32, &c->id);
+	ld_field(l, o, "online", conv_bool, &c->online);
+	ld_field(l, o, "core", conv_int, &c->core_id);
+	ld_field(l, o, "package", conv_int, &c->package_id);
+	ld_field(l, o, "node", conv_int, &c->node);
+	ld_field(l, o, "thread_siblings", conv_mask, &c->thread_siblings);
+}
+
+static void ld_node(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_node *n = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "id", conv_u32, &n->id);
+	ld_field(l, o, "cpus", conv_mask, &n->cpus);
+}
+
+static void ld_softnet(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_softnet *s = elem;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "cpu", conv_u32, &s->cpu);
+	ld_field(l, o, "ncols", conv_u32, &s->ncols);
+	ld_u64_fields(l, o, softnet_fields, ARRAY_SIZE(softnet_fields), s);
+}
+
+static void conv_sysctls(struct ld *l, struct json_object *val, void *out)
+{
+	struct nt_host *host = out;
+	size_t n, i = 0;
+
+	if (!ld_object(l, val))
+		return;
+	n = json_object_object_length(val);
+	if (!n)
+		return;
+	host->sysctls = calloc(n, sizeof(*host->sysctls));
+	if (!host->sysctls) {
+		ld_oom(l);
+		return;
+	}
+	host->n_sysctls = n;
+	json_object_object_foreach(val, name, v) {
+		struct nt_sysctl *s = &host->sysctls[i++];
+		size_t mark = ld_key(l, name);
+
+		s->name = strdup(name);
+		if (!s->name)
+			ld_oom(l);
+		conv_strdup(l, v, &s->value);
+		ld_pop(l, mark);
+		if (l->ret)
+			return;
+	}
+}
+
+/* Unknown sources are ignored: a newer nettune may read more. */
+static void conv_sources(struct ld *l, struct json_object *val, void *out)
+{
+	size_t len, i, k;
+
+	if (!json_object_is_type(val, json_type_array)) {
+		ld_fail(l, "expected an array");
+		return;
+	}
+	for (i = 0; i < json_object_array_length(val) && !l->ret; i++) {
+		size_t mark = ld_push(l, "[%zu]", i);
+		const char *s = ld_string(l, json_object_array_get_idx(val, i),
+					  &len);
+
+		for (k = 0; s && k < ARRAY_SIZE(source_names); k++)
+			if (!strcmp(s, source_names[k].name))
+				*(uint32_t *)out |= source_names[k].bit;
+		ld_pop(l, mark);
+	}
+}
+
+/* The number of a numbered /proc/interrupts row, -1 for "NMI" and such. */
+static int irq_from_id(const char *id)
+{
+	char *end;
+	long v;
+
+	if (*id < '0' || *id > '9')
+		return -1;
+	errno = 0;
+	v = strtol(id, &end, 10);
+	if (*end || errno || v > INT_MAX)
+		return -1;
+	return v;
+}
+
+static void ld_interrupt(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_interrupt *line = elem;
+	size_t n = 0;
+
+	if (!ld_object(l, o))
+		return;
+	LD_BUF(l, o, "id", line->id, conv_buf);
+	line->irq = irq_from_id(line->id);
+	ld_field(l, o, "chip", conv_strdup, &line->chip);
+	ld_field(l, o, "name", conv_strdup, &line->name);
+	line->counts = ld_list(l, o, "counts", sizeof(*line->counts), &n,
+			       l->ncpus, conv_u64);
+}
+
+static void ld_softirq(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_softirq *row = elem;
+	size_t n = 0;
+
+	if (!ld_object(l, o))
+		return;
+	LD_BUF(l, o, "name", row->name, conv_buf);
+	row->counts = ld_list(l, o, "counts", sizeof(*row->counts), &n,
+			      l->ncpus, conv_u64);
+}
+
+/* The cpus header of a per-CPU table; sets l->ncpus for its rows. */
+static uint32_t *ld_cpu_ids(struct ld *l, struct json_object *o,
+			    uint32_t *ncpus)
+{
+	size_t n = 0;
+	uint32_t *ids = ld_list(l, o, "cpus", sizeof(*ids), &n, LD_ANY,
+				conv_u32);
+
+	*ncpus = n;
+	l->ncpus = n;
+	return ids;
+}
+
+static void conv_interrupts(struct ld *l, struct json_object *val, void *out)
+{
+	struct nt_interrupts *t = out;
+
+	if (!ld_object(l, val))
+		return;
+	t->cpu_ids = ld_cpu_ids(l, val, &t->ncpus);
+	t->v = ld_list(l, val, "lines", sizeof(*t->v), &t->n, LD_ANY,
+		       ld_interrupt);
+}
+
+static void conv_softirqs(struct ld *l, struct json_object *val, void *out)
+{
+	struct nt_softirqs *t = out;
+
+	if (!ld_object(l, val))
+		return;
+	t->cpu_ids = ld_cpu_ids(l, val, &t->ncpus);
+	t->v = ld_list(l, val, "rows", sizeof(*t->v), &t->n, LD_ANY,
+		       ld_softirq);
+}
+
+/* An error about the whole snapshot, not one member. */
+static void ld_error(struct ld *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void ld_error(struct ld *l, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!l->ret)
+		l->ret = nt_err_set(l->err, EINVAL, "%s", msg);
+}
+
+static void ld_version(struct ld *l, struct json_object *root)
+{
+	struct json_object *val;
+	int64_t v = 0;
+
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "nettune_snapshot", &val)) {
+		ld_error(l,
+			 "not a nettune snapshot (no \"nettune_snapshot\" member)");
+		return;
+	}
+	ld_field(l, root, "nettune_snapshot", conv_i64, &v);
+	if (l->ret)
+		return;
+	if (v > NT_SNAPSHOT_VERSION)
+		ld_error(l,
+			 "snapshot version %lld is newer than this nettune supports (%d)",
+			 (long long)v, NT_SNAPSHOT_VERSION);
+	else if (v < 1)
+		ld_error(l, "snapshot version %lld is not valid", (long long)v);
+}
+
+static void ld_host_head(struct ld *l, struct json_object *o,
+			 struct nt_host *host)
+{
+	ld_version(l, o);
+	ld_field(l, o, "taken_ns", conv_i64, &host->taken_ns);
+	ld_field(l, o, "mono_ns", conv_i64, &host->mono_ns);
+	LD_BUF(l, o, "hostname", host->hostname, conv_buf);
+	LD_BUF(l, o, "kernel", host->kernel, conv_buf);
+	LD_BUF(l, o, "root", host->root, conv_buf);
+	ld_field(l, o, "sources", conv_sources, &host->sources);
+}
+
+int nt_snapshot_from_json(struct json_object *obj, struct nt_host *host,
+			  struct nt_err *err)
+{
+	struct ld l = { .err = err };
+
+	memset(host, 0, sizeof(*host));
+	ld_host_head(&l, obj, host);
+	host->cpus = ld_list(&l, obj, "cpus", sizeof(*host->cpus),
+			     &host->n_cpus, LD_ANY, ld_cpu);
+	host->nodes = ld_list(&l, obj, "numa_nodes", sizeof(*host->nodes),
+			      &host->n_nodes, LD_ANY, ld_node);
+	host->ifaces = ld_list(&l, obj, "interfaces", sizeof(*host->ifaces),
+			       &host->n_ifaces, LD_ANY, ld_iface);
+	ld_field(&l, obj, "sysctls", conv_sysctls, host);
+	ld_field(&l, obj, "irqbalance", conv_tristate, &host->irqbalance);
+	host->softnet = ld_list(&l, obj, "softnet", sizeof(*host->softnet),
+				&host->n_softnet, LD_ANY, ld_softnet);
+	ld_field(&l, obj, "interrupts", conv_interrupts, &host->interrupts);
+	ld_field(&l, obj, "softirqs", conv_softirqs, &host->softirqs);
+	ld_field(&l, obj, "snmp", conv_counters, &host->snmp);
+	ld_field(&l, obj, "sockstat", conv_counters, &host->sockstat);
+	if (l.ret)
+		nt_host_free(host);
+	return l.ret;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Make the rename itself durable; some file systems refuse, harmlessly. */
+static void sync_dir(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd;
+
+	if (!dir)
+		return;
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* Readers never see half a snapshot: write aside, fsync, rename over. */
+static int write_atomic(const char *path, const char *text,
+			struct nt_err *err)
+{
+	char *tmp;
+	int fd, ret;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = nt_err_set(err, errno, "%s: cannot write: %s", tmp,
+				 strerror(errno));
+		free(tmp);
+		return ret;
+	}
+	ret = write_all(fd, text, strlen(text));
+	if (!ret)
+		ret = write_all(fd, "\n", 1);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		nt_err_set(err, -ret, "%s: cannot write: %s", path,
+			   strerror(-ret));
+	} else {
+		sync_dir(path);
+	}
+	free(tmp);
+	return ret;
+}
+
+int nt_snapshot_save(const struct nt_host *host, const char *path,
+		     struct nt_err *err)
+{
+	struct json_object *obj = nt_snapshot_to_json(host, NULL);
+	const char *text;
+	int ret;
+
+	if (!obj)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
+	text = json_object_to_json_string_ext(obj, NT_JSON_FLAGS);
+	if (text)
+		ret = write_atomic(path, text, err);
+	else
+		ret = nt_err_set(err, ENOMEM, "%s: out of memory", path);
+	json_object_put(obj);
+	return ret;
+}
+
+static int read_fd(int fd, char **text, size_t *len)
+{
+	size_t size = 65536;
+	char *buf = malloc(size + 1), *p;
+	int ret = 0;
+
+	*len = 0;
+	while (buf && !ret) {
+		ssize_t n = read(fd, buf + *len, size - *len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n ? -errno : 0;
+			break;
+		}
+		*len += n;
+		if (*len > NT_SNAPSHOT_MAX) {
+			ret = -EFBIG;
+		} else if (*len == size) {
+			size *= 2;
+			p = realloc(buf, size + 1);
+			if (!p)
+				free(buf);
+			buf = p;
+		}
+	}
+	if (!buf)
+		return -ENOMEM;
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[*len] = '\0';
+	*text = buf;
+	return 0;
+}
+
+static int read_file(const char *path, char **text, size_t *len,
+		     struct nt_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return nt_err_set(err, errno, "%s: cannot read: %s", path,
+				  strerror(errno));
+	ret = read_fd(fd, text, len);
+	close(fd);
+	if (ret)
+		return nt_err_set(err, -ret, "%s: cannot read: %s", path,
+				  strerror(-ret));
+	return 0;
+}
+
+static int parse_text(const char *path, const char *text, size_t len,
+		      struct json_object **obj, struct nt_err *err)
+{
+	struct json_tokener *tok = json_tokener_new();
+	enum json_tokener_error jerr;
+	const char *why;
+	size_t end;
+
+	if (!tok)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
+	/* Strict: what we accept is what we write, nothing looser. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	*obj = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+
+	if (jerr == json_tokener_success) {
+		end += strspn(text + end, " \t\r\n");
+		if (end == len)
+			return 0;
+		json_object_put(*obj);
+		*obj = NULL;
+		why = "trailing data";
+	} else if (jerr == json_tokener_continue) {
+		why = "unexpected end of file";
+	} else {
+		why = json_tokener_error_desc(jerr);
+	}
+	return nt_err_set(err, EINVAL, "%s: not valid JSON: %s at offset %zu",
+			  path, why, end);
+}
+
+int nt_snapshot_load(const char *path, struct nt_host *host,
+		     struct nt_err *err)
+{
+	struct nt_err inner = { 0 };
+	struct json_object *obj = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	memset(host, 0, sizeof(*host));
+	ret = read_file(path, &text, &len, err);
+	if (ret)
+		return ret;
+	ret = parse_text(path, text, len, &obj, err);
+	free(text);
+	if (ret)
+		return ret;
+	/* Our own buffer, so the file name can lead the message. */
+	ret = nt_snapshot_from_json(obj, host, &inner);
+	if (ret)
+		nt_err_set(err, -ret, "%s: %s", path, inner.msg);
+	json_object_put(obj);
+	return ret;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NT_PLAN_CHANGE_H
+#define NT_PLAN_CHANGE_H
+
+/*
+ * One change to a host: the unit of an audit fix and of a profile plan.
+ * Knobs (stable names, used in JSON and plans):
+ *   sysctl           subject "net.core.somaxconn"
+ *   rings.rx, rings.tx                  subject "eth0"
+ *   channels.combined, channels.rx, channels.tx   subject "eth0"
+ *   irq.affinity     subject "eth0 irq 38" (target a CPU list)
+ *   rps.cpus, rps.flow_cnt              subject "eth0 rx-0"
+ *   xps.cpus         subject "eth0 tx-0"
+ *   qdisc            subject "eth0" (target "fq", "fq_codel limit 10240")
+ *   txqlen           subject "eth0"
+ *   irqbalance       subject "irqbalance" (target "stopped" / "banned")
+ *   app.listen_backlog, app.so_rcvbuf   subject "tcp :8080", "udp"
+ *     (advice only: the application must change; apply skips these)
+ */
+#define NT_KNOB_LEN	32
+#define NT_SUBJECT_LEN	64
+#define NT_VALUE_LEN	128
+#define NT_REASON_LEN	256
+
+struct nt_change {
+	char knob[NT_KNOB_LEN];
+	char subject[NT_SUBJECT_LEN];
+	char current[NT_VALUE_LEN];	/* "" unknown */
+	char target[NT_VALUE_LEN];
+	char reason[NT_REASON_LEN];
+};
+
+#endif

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NT_SYS_ETHTOOL_H
+#define NT_SYS_ETHTOOL_H
+
+#include "model/host.h"
+#include "util/err.h"
+
+/*
+ * The "ethtool" generic netlink family through libmnl (rings, channels) and
+ * the SIOCETHTOOL ioctl for what netlink does not carry (driver info, the
+ * driver's private statistics of ethtool -S).
+ */
+struct nt_ethtool;
+
+/**
+ * nt_ethtool_open() - open a genetlink socket and resolve the family id once
+ *
+ * Return: 0 or negative errno; -ENOENT with a message when the kernel has no
+ * ethtool netlink family (before 5.6).
+ */
+int nt_ethtool_open(struct nt_ethtool **out, struct nt_err *err);
+void nt_ethtool_close(struct nt_ethtool *eth);
+
+/**
+ * nt_ethtool_rings_get() - RINGS_GET for one device
+ *
+ * A driver without rings (-EOPNOTSUPP) is not an error: @rings->state is
+ * set to NT_STATE_UNSUPPORTED and 0 returned.  Unknown newer attributes are
+ * ignored.  Other errors carry the extended ack text when the kernel sent
+ * one.  Return: 0 or negative errno (-ENODEV: no such device).
+ */
+int nt_ethtool_rings_get(struct nt_ethtool *eth, const char *ifname,
+			 struct nt_rings *rings, struct nt_err *err);
+
+/** nt_ethtool_channels_get() - CHANNELS_GET for one device; as rings_get */
+int nt_ethtool_channels_get(struct nt_ethtool *eth, const char *ifname,
+			    struct nt_channels *channels, struct nt_err *err);
+
+/* Speed and duplex of a link (LINKMODES_GET). */
+enum nt_linkmode_attr {
+	NT_LINK_SPEED	= 1u << 0,
+	NT_LINK_DUPLEX	= 1u << 1,
+};
+
+struct nt_linkmode {
+	enum nt_state state;
+	uint32_t present;		/* enum nt_linkmode_attr bits */
+	uint32_t speed;			/* Mb/s, UINT32_MAX unknown */
+	uint32_t duplex;		/* DUPLEX_HALF, DUPLEX_FULL, 0xff unknown */
+};
+
+/*
+ * Dump callbacks receive each device the kernel answered for; a device
+ * without support is left out of the dump by the kernel.  A non-zero return
+ * from the callback stops the dump and is returned.
+ */
+typedef int (*nt_rings_cb)(int ifindex, const char *ifname,
+			   const struct nt_rings *rings, void *arg);
+typedef int (*nt_channels_cb)(int ifindex, const char *ifname,
+			      const struct nt_channels *channels, void *arg);
+
+typedef int (*nt_linkmode_cb)(int ifindex, const char *ifname,
+			      const struct nt_linkmode *mode, void *arg);
+
+/** nt_ethtool_rings_dump() - RINGS_GET for every device, one dump */
+int nt_ethtool_rings_dump(struct nt_ethtool *eth, nt_rings_cb cb, void *arg,
+			  struct nt_err *err);
+/** nt_ethtool_channels_dump() - CHANNELS_GET for every device, one dump */
+int nt_ethtool_channels_dump(struct nt_ethtool *eth, nt_channels_cb cb,
+			     void *arg, struct nt_err *err);
+
+/**
+ * nt_ethtool_linkmode_dump() - speed and duplex of every device, one dump
+ *
+ * Replaces two sysfs reads per device on a live host (the cost that
+ * matters with thousands of devices).
+ */
+int nt_ethtool_linkmode_dump(struct nt_ethtool *eth, nt_linkmode_cb cb,
+			     void *arg, struct nt_err *err);
+
+/**
+ * nt_ethtool_drvinfo() - driver name and bus address (ETHTOOL_GDRVINFO)
+ *
+ * Return: 0, -EOPNOTSUPP when the device has no ethtool ops, other -errno.
+ */
+int nt_ethtool_drvinfo(const char *ifname, char *driver, size_t driver_size,
+		       char *bus_info, size_t bus_size, struct nt_err *err);
+
+/**
+ * nt_ethtool_driver_stats() - the driver's statistics (ethtool -S)
+ * @ifname: device
+ * @stats: filled with name/value pairs in the driver's order
+ *
+ * ETHTOOL_GSSET_INFO, ETHTOOL_GSTRINGS and ETHTOOL_GSTATS.  A device with no
+ * statistics gives -EOPNOTSUPP and an empty @stats.
+ */
+int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
+			    struct nt_err *err);
+
+#endif

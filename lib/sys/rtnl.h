@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NT_SYS_RTNL_H
+#define NT_SYS_RTNL_H
+
+#include "model/host.h"
+#include "util/err.h"
+
+/* rtnetlink through libnl-route-3: links with IFLA_STATS64, and qdiscs. */
+struct nt_rtnl;
+
+int nt_rtnl_open(struct nt_rtnl **out, struct nt_err *err);
+void nt_rtnl_close(struct nt_rtnl *rtnl);
+
+/**
+ * nt_rtnl_links() - every link of the current network namespace, one dump
+ * @rtnl: socket
+ * @ifaces: out, malloc'ed array (zeroed entries filled with name, ifindex,
+ *          kind, operstate, mtu, txqlen, qdisc, master_ifindex,
+ *          num_rx_queues, num_tx_queues, stats with link_stats_state OK);
+ *          numa_node and speed are set to -1 for sysfs to fill
+ * @n: out, number of entries
+ *
+ * Return: 0 or negative errno.
+ */
+int nt_rtnl_links(struct nt_rtnl *rtnl, struct nt_iface **ifaces, size_t *n,
+		  struct nt_err *err);
+
+/**
+ * nt_rtnl_qdiscs() - every qdisc with its stats, attached to @ifaces by
+ * ifindex (qdiscs of unknown ifindexes are ignored).  Sets qdiscs_state OK
+ * on every interface of @ifaces.  Return: 0 or negative errno.
+ */
+int nt_rtnl_qdiscs(struct nt_rtnl *rtnl, struct nt_iface *ifaces, size_t n,
+		   struct nt_err *err);
+
+#endif

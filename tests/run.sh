@@ -1,0 +1,33 @@
+#!/bin/sh
+# Run every unit test (cmocka, TAP output) and every CLI test (bats, real
+# kernel, needs root for network namespaces), then print one closing line
+# "N passed, N failed".  Exit status 1 when anything failed.
+set -u
+BUILD=${BUILD:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 3
+export NT_FIXTURES="$top/tests/fixtures"
+export NETTUNE="$top/$BUILD/nettune"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+status=0
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	echo "# unit: $t"
+	"$t" 2>&1 | tee -a "$log" || status=1
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "not ok - CLI tests need root (they create network namespaces); run make check as root" | tee -a "$log"
+else
+	bats --tap tests/cli 2>&1 | tee -a "$log" || status=1
+fi
+
+passed=$(grep -c '^ok ' "$log")
+failed=$(grep -c '^not ok' "$log")
+[ "$failed" -eq 0 ] || status=1
+[ "$passed" -gt 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages nettune needs to build and test, when missing.
+# As root this runs apt-get; otherwise it prints the one command to run.
+set -u
+
+pkgs="build-essential pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev
+libncurses-dev libjson-c-dev libinih-dev libcmocka-dev bats bats-assert
+bats-support bash-completion iproute2 ethtool procps mandoc jq python3 util-linux tmux"
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "nettune: missing packages:$missing" >&2
+	echo "run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "nettune: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || exit 1
+apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 1
