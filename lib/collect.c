@@ -17,6 +17,7 @@
 #include "sys/procfs.h"
 #include "sys/root.h"
 #include "sys/rtnl.h"
+#include "sys/sockdiag.h"
 #include "sys/sysctl.h"
 #include "sys/sysfs.h"
 
@@ -299,8 +300,13 @@ static int collect_root(struct nt_host *host, const struct nt_root *root,
 		ret = read_ethtool(host, err);
 		if (!ret)
 			ret = read_qdiscs(host, err);
+		if (!ret && (opts->flags & NT_COLLECT_SOCKETS))
+			ret = nt_sockdiag_listeners(&host->listeners,
+						    &host->n_listeners, err);
 		if (ret)
 			return ret;
+		if (opts->flags & NT_COLLECT_SOCKETS)
+			host->sources |= NT_SRC_SOCKDIAG;
 	}
 	return read_ifaces(host, root, opts->flags, err);
 }

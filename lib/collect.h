@@ -7,6 +7,7 @@
 
 enum nt_collect_flags {
 	NT_COLLECT_DRIVER_STATS = 1u << 0,	/* ethtool -S of every device */
+	NT_COLLECT_SOCKETS	= 1u << 1,	/* listening TCP sockets */
 };
 
 struct nt_collect_opts {

@@ -66,7 +66,8 @@ static int parse(int argc, char **argv, struct snapshot_opts *o)
 
 static int snapshot_save(const char *file, const struct snapshot_opts *o)
 {
-	unsigned int flags = o->no_driver_stats ? 0 : NT_COLLECT_DRIVER_STATS;
+	unsigned int flags = NT_COLLECT_SOCKETS |
+			     (o->no_driver_stats ? 0 : NT_COLLECT_DRIVER_STATS);
 	struct nt_err err = { 0 };
 	struct nt_host host;
 	int ret;

@@ -71,6 +71,7 @@ void nt_host_free(struct nt_host *host)
 	nt_softirqs_free(&host->softirqs);
 	nt_counters_free(&host->snmp);
 	nt_counters_free(&host->sockstat);
+	free(host->listeners);
 	memset(host, 0, sizeof(*host));
 }
 

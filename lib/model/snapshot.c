@@ -5,6 +5,7 @@
  * save -> load -> save gives the same bytes, so snapshots can be diffed.
  */
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -90,6 +91,7 @@ static const struct {
 	{ NT_SRC_SYSFS, "sysfs" },
 	{ NT_SRC_NETLINK, "netlink" },
 	{ NT_SRC_DRVSTATS, "drvstats" },
+	{ NT_SRC_SOCKDIAG, "sockdiag" },
 };
 
 static uint32_t *u32_at(void *base, size_t off)
@@ -617,6 +619,25 @@ static struct json_object *softnet_json(struct jw *w,
 	return arr;
 }
 
+static struct json_object *listeners_json(struct jw *w,
+					  const struct nt_host *host)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < host->n_listeners; i++) {
+		const struct nt_listener *s = &host->listeners[i];
+		struct json_object *o = json_object_new_object();
+
+		jw_i64(w, o, "family", s->family == AF_INET6 ? 6 : 4);
+		jw_str(w, o, "addr", s->addr);
+		jw_i64(w, o, "port", s->port);
+		jw_i64(w, o, "accept_queue", s->accept_queue);
+		jw_i64(w, o, "backlog", s->backlog);
+		jw_append(w, arr, o);
+	}
+	return arr;
+}
+
 static struct json_object *cpu_ids_json(struct jw *w, const uint32_t *ids,
 					uint32_t ncpus)
 {
@@ -717,6 +738,9 @@ struct json_object *nt_snapshot_to_json(const struct nt_host *host,
 	jw_add(&w, o, "softirqs", softirqs_json(&w, &host->softirqs));
 	jw_add(&w, o, "snmp", counters_json(&w, &host->snmp));
 	jw_add(&w, o, "sockstat", counters_json(&w, &host->sockstat));
+	/* only when read: an empty list means "no listener", not "unknown" */
+	if (host->sources & NT_SRC_SOCKDIAG)
+		jw_add(&w, o, "listeners", listeners_json(&w, host));
 	if (w.oom) {
 		json_object_put(o);
 		return NULL;
@@ -1331,6 +1355,24 @@ static void ld_softnet(struct ld *l, struct json_object *o, void *elem)
 	ld_u64_fields(l, o, softnet_fields, ARRAY_SIZE(softnet_fields), s);
 }
 
+static void ld_listener(struct ld *l, struct json_object *o, void *elem)
+{
+	struct nt_listener *s = elem;
+	uint32_t family = 0, port = 0;
+
+	if (!ld_object(l, o))
+		return;
+	ld_field(l, o, "family", conv_u32, &family);
+	LD_BUF(l, o, "addr", s->addr, conv_buf);
+	ld_field(l, o, "port", conv_u32, &port);
+	ld_field(l, o, "accept_queue", conv_u32, &s->accept_queue);
+	ld_field(l, o, "backlog", conv_u32, &s->backlog);
+	if (!l->ret && ((family != 4 && family != 6) || port > 65535))
+		ld_fail(l, "expected family 4 or 6 and a port below 65536");
+	s->family = family == 6 ? AF_INET6 : AF_INET;
+	s->port = port;
+}
+
 static void conv_sysctls(struct ld *l, struct json_object *val, void *out)
 {
 	struct nt_host *host = out;
@@ -1530,6 +1572,11 @@ int nt_snapshot_from_json(struct json_object *obj, struct nt_host *host,
 	ld_field(&l, obj, "softirqs", conv_softirqs, &host->softirqs);
 	ld_field(&l, obj, "snmp", conv_counters, &host->snmp);
 	ld_field(&l, obj, "sockstat", conv_counters, &host->sockstat);
+	if (host->sources & NT_SRC_SOCKDIAG)
+		host->listeners = ld_list(&l, obj, "listeners",
+					  sizeof(*host->listeners),
+					  &host->n_listeners, LD_ANY,
+					  ld_listener);
 	if (l.ret)
 		nt_host_free(host);
 	return l.ret;

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
+
+#include "sample/rate.h"
+
+double nt_rate(uint64_t prev, uint64_t cur, double seconds)
+{
+	if (seconds <= 0 || cur < prev)
+		return 0;
+	return (double)(cur - prev) / seconds;
+}
+
+double nt_seconds_between(const struct nt_host *prev, const struct nt_host *cur)
+{
+	if (!prev || cur->mono_ns <= prev->mono_ns)
+		return 0;
+	return (double)(cur->mono_ns - prev->mono_ns) / 1e9;
+}
+
+const struct nt_softnet *nt_host_softnet(const struct nt_host *host,
+					 uint32_t cpu)
+{
+	for (size_t i = 0; i < host->n_softnet; i++)
+		if (host->softnet[i].cpu == cpu)
+			return &host->softnet[i];
+	return NULL;
+}
+
+const struct nt_qdisc *nt_iface_qdisc(const struct nt_iface *ifc,
+				      uint32_t handle, uint32_t parent)
+{
+	for (size_t i = 0; i < ifc->n_qdiscs; i++)
+		if (ifc->qdiscs[i].handle == handle &&
+		    ifc->qdiscs[i].parent == parent)
+			return &ifc->qdiscs[i];
+	return NULL;
+}
+
+const struct nt_interrupt *nt_host_interrupt(const struct nt_host *host,
+					     const char *id)
+{
+	for (size_t i = 0; i < host->interrupts.n; i++)
+		if (!strcmp(host->interrupts.v[i].id, id))
+			return &host->interrupts.v[i];
+	return NULL;
+}
+
+const struct nt_softirq *nt_host_softirq(const struct nt_host *host,
+					 const char *name)
+{
+	for (size_t i = 0; i < host->softirqs.n; i++)
+		if (!strcmp(host->softirqs.v[i].name, name))
+			return &host->softirqs.v[i];
+	return NULL;
+}
+
+const struct nt_listener *nt_host_listener(const struct nt_host *host,
+					   const struct nt_listener *like)
+{
+	for (size_t i = 0; i < host->n_listeners; i++) {
+		const struct nt_listener *l = &host->listeners[i];
+
+		if (l->family == like->family && l->port == like->port &&
+		    !strcmp(l->addr, like->addr))
+			return l;
+	}
+	return NULL;
+}
+
+bool nt_counter_delta(const struct nt_counters *prev,
+		      const struct nt_counters *cur, const char *name,
+		      double seconds, int64_t *total, double *rate)
+{
+	int64_t before;
+
+	if (!nt_counters_get(cur, name, total))
+		return false;
+	*rate = 0;
+	if (prev && nt_counters_get(prev, name, &before))
+		*rate = nt_rate((uint64_t)before, (uint64_t)*total, seconds);
+	return true;
+}
