@@ -9,6 +9,7 @@ BINDIR   := $(PREFIX)/sbin
 MANDIR   := $(PREFIX)/share/man
 DATADIR  := $(PREFIX)/share/nettune
 COMPDIR  := $(PREFIX)/share/bash-completion/completions
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 
 BUILD    ?= build
 CC       ?= cc
@@ -59,7 +60,7 @@ deps:
 # any exit status below 3 means the command ran.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@$(BIN) show; st=$$?; [ $$st -lt 3 ] || exit $$st
+	@$(BIN) audit; st=$$?; [ $$st -lt 3 ] || exit $$st
 
 unit: $(UNIT_BIN)
 
@@ -74,7 +75,7 @@ asan: deps
 		LDFLAGS="-fsanitize=address,undefined" check
 
 bench: all
-	sh bench/show.sh
+	bash bench/show.sh && bash bench/audit.sh && bash bench/audit.sh 0
 
 lint:
 	mandoc -T lint -W warning man/*.[0-9]
@@ -82,6 +83,11 @@ lint:
 install: all
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/nettune
 	install -D -m 0644 man/nettune.8 $(DESTDIR)$(MANDIR)/man8/nettune.8
+	install -D -m 0644 man/nettune-checks.7 $(DESTDIR)$(MANDIR)/man7/nettune-checks.7
+	install -D -m 0644 man/nettune-profile.5 $(DESTDIR)$(MANDIR)/man5/nettune-profile.5
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(BINDIR)|' contrib/nettune.service.in \
+		> $(DESTDIR)$(UNITDIR)/nettune.service
 	install -D -m 0644 completions/nettune.bash $(DESTDIR)$(COMPDIR)/nettune
 	install -d $(DESTDIR)$(DATADIR)/profiles
 	for p in profiles/*.conf; do [ -e "$$p" ] || continue; \
@@ -89,6 +95,9 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nettune $(DESTDIR)$(MANDIR)/man8/nettune.8 \
+	      $(DESTDIR)$(MANDIR)/man7/nettune-checks.7 \
+	      $(DESTDIR)$(MANDIR)/man5/nettune-profile.5 \
+	      $(DESTDIR)$(UNITDIR)/nettune.service \
 	      $(DESTDIR)$(COMPDIR)/nettune
 	rm -rf $(DESTDIR)$(DATADIR)
 

@@ -8,12 +8,23 @@ _nettune_ifaces()
 	done
 }
 
+# Profile names: what 'nettune profile list' prints in its first column.
+_nettune_profiles()
+{
+	nettune profile list 2>/dev/null | awk '/^[^ ]/ {print $1}'
+}
+
+_nettune_journals()
+{
+	nettune history --json 2>/dev/null | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p'
+}
+
 _nettune()
 {
 	local cur prev words cword
-	_init_completion || return
+	_init_completion -n = || return
 
-	local verbs="show snapshot"
+	local verbs="audit show snapshot recommend apply verify rollback history profile"
 	local verb="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -28,28 +39,70 @@ _nettune()
 	fi
 
 	case $prev in
-	--root|-r)
+	--root|-r|--state-dir|--profile-dir)
 		_filedir -d
 		return ;;
-	--from|-f)
+	--from|-f|--output|-o)
 		_filedir json
+		return ;;
+	--iface)
+		COMPREPLY=($(compgen -W "$(_nettune_ifaces)" -- "$cur"))
+		return ;;
+	--interval|-i)
+		COMPREPLY=($(compgen -W "0 0.5 1 2 5 10" -- "$cur"))
+		return ;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return ;;
+	--irqbalance)
+		COMPREPLY=($(compgen -W "skip ignore ban" -- "$cur"))
+		return ;;
+	esac
+	case $cur in
+	--color=*)
+		COMPREPLY=($(compgen -W "auto always never" -- "${cur#*=}"))
+		return ;;
+	--irqbalance=*)
+		COMPREPLY=($(compgen -W "skip ignore ban" -- "${cur#*=}"))
 		return ;;
 	esac
 
+	local opts
+	case $verb in
+	audit)     opts="--interval --json --prometheus --from --root --color --help" ;;
+	show)      opts="--json --root --from --help" ;;
+	snapshot)  opts="--root --no-driver-stats --json --help" ;;
+	recommend) opts="--iface --output --json --profile-dir --help" ;;
+	apply)     opts="--dry-run --yes --persist --irqbalance --iface --state-dir --profile-dir --help" ;;
+	verify)    opts="--json --iface --state-dir --profile-dir --help" ;;
+	rollback)  opts="--state-dir --help" ;;
+	history)   opts="--json --state-dir --help" ;;
+	profile)   opts="--profile-dir --help" ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+
 	case $verb in
 	show)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--json --root --from --help" -- "$cur"))
-		else
-			COMPREPLY=($(compgen -W "$(_nettune_ifaces)" -- "$cur"))
-		fi ;;
+		COMPREPLY=($(compgen -W "$(_nettune_ifaces)" -- "$cur")) ;;
 	snapshot)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--root --no-driver-stats --json --help" -- "$cur"))
-		elif [[ $prev == snapshot ]]; then
+		if [[ $prev == snapshot ]]; then
 			COMPREPLY=($(compgen -W "save show" -- "$cur"))
 		else
 			_filedir json
+		fi ;;
+	recommend|apply|verify)
+		COMPREPLY=($(compgen -W "$(_nettune_profiles)" -- "$cur"))
+		_filedir '@(conf|json)' ;;
+	rollback)
+		COMPREPLY=($(compgen -W "$(_nettune_journals)" -- "$cur")) ;;
+	profile)
+		if [[ $prev == profile ]]; then
+			COMPREPLY=($(compgen -W "list show" -- "$cur"))
+		elif [[ $prev == show ]]; then
+			COMPREPLY=($(compgen -W "$(_nettune_profiles)" -- "$cur"))
 		fi ;;
 	esac
 }

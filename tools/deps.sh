@@ -5,7 +5,7 @@ set -u
 
 pkgs="build-essential pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev
 libncurses-dev libjson-c-dev libinih-dev libcmocka-dev bats bats-assert
-bats-support bash-completion iproute2 ethtool procps mandoc jq python3 util-linux tmux"
+bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python3 util-linux tmux"
 
 missing=""
 for p in $pkgs; do

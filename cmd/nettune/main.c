@@ -8,8 +8,15 @@
 #include "nettune.h"
 
 static const struct nt_verb verbs[] = {
+	{ "audit",    cmd_audit,    "why packets are dropped, and what to change" },
 	{ "show",     cmd_show,     "configuration as it is: NICs, queues, IRQs, sysctls" },
 	{ "snapshot", cmd_snapshot, "save the whole host as JSON, or show a saved one" },
+	{ "recommend", cmd_recommend, "what a tuning profile would change, and why" },
+	{ "apply",    cmd_apply,    "apply a profile or plan as a transaction" },
+	{ "verify",   cmd_verify,   "report drift from the last applied plan or a profile" },
+	{ "rollback", cmd_rollback, "undo the last (or a given) apply" },
+	{ "history",  cmd_history,  "list the journals of past applies" },
+	{ "profile",  cmd_profile,  "list the profiles, or show one resolved" },
 };
 
 static void usage(FILE *out)
@@ -18,7 +25,7 @@ static void usage(FILE *out)
 	      "       nettune VERB --help\n"
 	      "       nettune --version\n\nVerbs:\n", out);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(out, "  %-11s %s\n", verbs[i].name, verbs[i].summary);
 	fputs("\nExit status: 0 fine, 1 warnings or drift, 2 critical, "
 	      "3 could not run.\nSee nettune(8).\n", out);
 }

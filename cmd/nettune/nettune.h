@@ -19,8 +19,15 @@ struct nt_verb {
 	const char *summary;
 };
 
+int cmd_apply(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /** nt_fail() - print "nettune: MESSAGE" on stderr; returns NT_EXIT_FAIL */
 int nt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,7 +17,7 @@ enum nt_severity {
 
 #define NT_FINDING_ID_LEN	48
 #define NT_EVIDENCE_MAX		10
-#define NT_FIX_MAX		6
+#define NT_FIX_MAX		32	/* one irq.affinity per queue IRQ */
 
 /* One number behind a finding: "dropped_per_s" 1234.5, "netdev_max_backlog" 1000 */
 struct nt_evidence {

@@ -74,3 +74,18 @@ enum nt_severity nt_level_severity(uint64_t used, uint64_t limit)
 		return NT_SEV_WARNING;
 	return NT_SEV_OK;
 }
+
+void nt_rate_text(char *buf, size_t size, double rate)
+{
+	snprintf(buf, size, rate < 10 ? "%.1f" : "%.0f", rate);
+}
+
+void nt_quiet_text(const struct nt_audit_input *in, char *buf, size_t size)
+{
+	if (in->prev)
+		snprintf(buf, size, "none in the last %.*f s",
+			 in->seconds < 10 ? 1 : 0, in->seconds);
+	else
+		snprintf(buf, size,
+			 "look again with an interval to see whether it still happens");
+}

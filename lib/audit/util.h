@@ -53,4 +53,13 @@ enum nt_severity nt_rate_severity(const struct nt_audit_input *in,
  */
 enum nt_severity nt_level_severity(uint64_t used, uint64_t limit);
 
+/** nt_rate_text() - a rate for a sentence: "0.5", "12", "4200" */
+void nt_rate_text(char *buf, size_t size, double rate);
+
+/**
+ * nt_quiet_text() - what an old total with no rise now adds to a summary:
+ * "none in the last 0.5 s", or, with no previous look, how to find out
+ */
+void nt_quiet_text(const struct nt_audit_input *in, char *buf, size_t size);
+
 #endif

@@ -15,7 +15,8 @@
  *   txqlen           subject "eth0"
  *   irqbalance       subject "irqbalance" (target "stopped" / "banned")
  *   app.listen_backlog, app.so_rcvbuf   subject "tcp :8080", "udp"
- *     (advice only: the application must change; apply skips these)
+ *     (irqbalance and app.* are advice: the operator or the application
+ *     must act; apply and verify skip them)
  */
 #define NT_KNOB_LEN	32
 #define NT_SUBJECT_LEN	64
@@ -25,7 +26,9 @@
 struct nt_change {
 	char knob[NT_KNOB_LEN];
 	char subject[NT_SUBJECT_LEN];
-	char current[NT_VALUE_LEN];	/* "" unknown */
+	/* "" is the empty value (an empty CPU mask, a default qdisc); in an
+	 * audit fix it may also mean the value is not visible here */
+	char current[NT_VALUE_LEN];
 	char target[NT_VALUE_LEN];
 	char reason[NT_REASON_LEN];
 };

@@ -112,6 +112,8 @@ struct eth_msg_ops {
 	const char *what;		/* "rings", "channels" */
 	uint8_t get_cmd;
 	uint8_t reply_cmd;
+	uint8_t set_cmd;		/* 0: nettune never sets these */
+	uint32_t set_mask;		/* attribute bits a SET may carry */
 	uint16_t hdr_attr;
 	const struct eth_attr *attrs;
 	size_t n_attrs;
@@ -124,6 +126,9 @@ static const struct eth_msg_ops rings_ops = {
 	.what = "rings",
 	.get_cmd = ETHTOOL_MSG_RINGS_GET,
 	.reply_cmd = ETHTOOL_MSG_RINGS_GET_REPLY,
+	.set_cmd = ETHTOOL_MSG_RINGS_SET,
+	.set_mask = NT_RING_RX | NT_RING_RX_MINI | NT_RING_RX_JUMBO |
+		    NT_RING_TX,
 	.hdr_attr = ETHTOOL_A_RINGS_HEADER,
 	.attrs = ring_attrs,
 	.n_attrs = sizeof(ring_attrs) / sizeof(ring_attrs[0]),
@@ -136,6 +141,8 @@ static const struct eth_msg_ops channels_ops = {
 	.what = "channels",
 	.get_cmd = ETHTOOL_MSG_CHANNELS_GET,
 	.reply_cmd = ETHTOOL_MSG_CHANNELS_GET_REPLY,
+	.set_cmd = ETHTOOL_MSG_CHANNELS_SET,
+	.set_mask = NT_CHAN_RX | NT_CHAN_TX | NT_CHAN_OTHER | NT_CHAN_COMBINED,
 	.hdr_attr = ETHTOOL_A_CHANNELS_HEADER,
 	.attrs = chan_attrs,
 	.n_attrs = sizeof(chan_attrs) / sizeof(chan_attrs[0]),
@@ -596,6 +603,109 @@ int nt_ethtool_channels_get(struct nt_ethtool *eth, const char *ifname,
 			    struct nt_channels *channels, struct nt_err *err)
 {
 	return eth_get(eth, &channels_ops, ifname, channels, err);
+}
+
+/* The entry of @ops->attrs a SET may carry for @attr, one bit; else NULL. */
+static const struct eth_attr *settable_attr(const struct eth_msg_ops *ops,
+					    uint32_t attr)
+{
+	size_t i;
+
+	if (!(attr & ops->set_mask) || (attr & (attr - 1)))
+		return NULL;
+	for (i = 0; i < ops->n_attrs; i++)
+		if (ops->attrs[i].bit == attr)
+			return &ops->attrs[i];
+	return NULL;
+}
+
+/*
+ * Only the one attribute is sent: the kernel keeps every value the request
+ * leaves out, so the other counts need not be read first.
+ */
+static struct nlmsghdr *eth_set_request(struct nt_ethtool *eth, char *buf,
+					const struct eth_msg_ops *ops,
+					const char *ifname,
+					const struct eth_attr *a,
+					uint32_t value)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = genl_put(buf, eth->family, NLM_F_ACK, ops->set_cmd,
+		       ETHTOOL_GENL_VERSION);
+	nest = mnl_attr_nest_start(nlh, ops->hdr_attr);
+	mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, ifname);
+	mnl_attr_nest_end(nlh, nest);
+	if (a->size == 1)
+		mnl_attr_put_u8(nlh, a->type, (uint8_t)value);
+	else
+		mnl_attr_put_u32(nlh, a->type, value);
+	return nlh;
+}
+
+static int eth_set(struct nt_ethtool *eth, const struct eth_msg_ops *ops,
+		   const char *ifname, uint32_t attr, uint32_t value,
+		   struct nt_err *err)
+{
+	char buf[ETH_REQ_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+	const struct eth_attr *a = settable_attr(ops, attr);
+	struct eth_req req = { 0 };
+	int ret;
+
+	if (!ifname_ok(ifname))
+		return nt_err_set(err, ENODEV, "%s: no such interface",
+				  ifname ? ifname : "(null)");
+	if (!a || (a->size == 1 && value > UINT8_MAX))
+		return nt_err_set(err, EINVAL,
+				  "%s: %s: cannot set attribute %#x to %u",
+				  ifname, ops->what, attr, value);
+	ret = eth_talk(eth, eth_set_request(eth, buf, ops, ifname, a, value),
+		       &req);
+	if (ret == 0)
+		return 0;
+	if (ret == -ENODEV)
+		return nt_err_set(err, ENODEV, "%s: no such interface", ifname);
+	if (ret == -EOPNOTSUPP)
+		return nt_err_set(err, EOPNOTSUPP,
+				  "%s: the driver cannot change %s%s%s", ifname,
+				  ops->what, req.msg[0] ? ": " : "", req.msg);
+	return nt_err_set(err, -ret, "%s: %s: %s", ifname, ops->what,
+			  req.msg[0] ? req.msg : strerror(-ret));
+}
+
+/**
+ * nt_ethtool_rings_set() - RINGS_SET of one ring size
+ * @eth: handle from nt_ethtool_open()
+ * @ifname: device name
+ * @attr: NT_RING_RX, NT_RING_TX, NT_RING_RX_MINI or NT_RING_RX_JUMBO
+ * @value: new size
+ * @err: error message, with the kernel's extended ack text when it sent one
+ *
+ * Return: 0, -ENODEV, -EOPNOTSUPP ("eth0: the driver cannot change rings"),
+ * other negative errno ("eth0: rings: <kernel text>").
+ */
+int nt_ethtool_rings_set(struct nt_ethtool *eth, const char *ifname,
+			 uint32_t attr, uint32_t value, struct nt_err *err)
+{
+	return eth_set(eth, &rings_ops, ifname, attr, value, err);
+}
+
+/**
+ * nt_ethtool_channels_set() - CHANNELS_SET of one channel count
+ * @eth: handle from nt_ethtool_open()
+ * @ifname: device name
+ * @attr: NT_CHAN_RX, NT_CHAN_TX, NT_CHAN_OTHER or NT_CHAN_COMBINED
+ * @value: new count
+ * @err: error message, as nt_ethtool_rings_set()
+ *
+ * Return: as nt_ethtool_rings_set().
+ */
+int nt_ethtool_channels_set(struct nt_ethtool *eth, const char *ifname,
+			    uint32_t attr, uint32_t value,
+			    struct nt_err *err)
+{
+	return eth_set(eth, &channels_ops, ifname, attr, value, err);
 }
 
 struct eth_dump {

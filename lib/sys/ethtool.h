@@ -79,6 +79,27 @@ int nt_ethtool_linkmode_dump(struct nt_ethtool *eth, nt_linkmode_cb cb,
 			     void *arg, struct nt_err *err);
 
 /**
+ * nt_ethtool_rings_set() - RINGS_SET of one ring size
+ * @attr: NT_RING_RX or NT_RING_TX
+ * @value: new size
+ *
+ * Errors carry the kernel's extended ack ("eth0: rings: requested ring size
+ * exceeds maximum"); -EOPNOTSUPP: "eth0: the driver cannot change rings".
+ * Return: 0 or negative errno.
+ */
+int nt_ethtool_rings_set(struct nt_ethtool *eth, const char *ifname,
+			 uint32_t attr, uint32_t value, struct nt_err *err);
+
+/**
+ * nt_ethtool_channels_set() - CHANNELS_SET of one channel count
+ * @attr: NT_CHAN_RX, NT_CHAN_TX, NT_CHAN_OTHER or NT_CHAN_COMBINED
+ * Return: 0 or negative errno, with the kernel's text.
+ */
+int nt_ethtool_channels_set(struct nt_ethtool *eth, const char *ifname,
+			    uint32_t attr, uint32_t value,
+			    struct nt_err *err);
+
+/**
  * nt_ethtool_drvinfo() - driver name and bus address (ETHTOOL_GDRVINFO)
  *
  * Return: 0, -EOPNOTSUPP when the device has no ethtool ops, other -errno.

@@ -90,6 +90,28 @@ int nt_irq_read(const struct nt_root *root, uint32_t irq,
 	return 0;
 }
 
+/* Room for the list form of any mask the kernel accepts: one page. */
+#define AFFINITY_TEXT_LEN	4096
+
+int nt_irq_write_affinity(const struct nt_root *root, uint32_t irq,
+			  const struct nt_cpumask *cpus, struct nt_err *err)
+{
+	char path[64], list[AFFINITY_TEXT_LEN];
+	int ret = nt_cpumask_format_list(cpus, list, sizeof(list));
+
+	if (ret < 0)
+		return nt_err_set(err, -ret, "irq %u: cannot set affinity: %s",
+				  irq, strerror(-ret));
+	/* The list form needs no width: it is the same for any nr_cpu_ids. */
+	snprintf(path, sizeof(path), "/proc/irq/%u/smp_affinity_list", irq);
+	ret = nt_root_write_file(root, path, list);
+	if (ret)
+		return nt_err_set(err, -ret,
+				  "irq %u: cannot set affinity %s: %s", irq,
+				  list, strerror(-ret));
+	return 0;
+}
+
 /* Where the index may follow a queue word. */
 enum {
 	AFTER_DASH	= 1 << 0,	/* "eth0-TxRx-3" */

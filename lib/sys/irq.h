@@ -46,4 +46,11 @@ int nt_irq_match_iface(const struct nt_interrupts *table, const char *ifname,
 		       const char *bus_info, const uint32_t *msi, size_t n_msi,
 		       struct nt_iface_irq **out, size_t *n);
 
+/**
+ * nt_irq_write_affinity() - write /proc/irq/N/smp_affinity_list
+ * Return: 0 or negative errno ("irq 38: cannot set affinity 0-1: ...").
+ */
+int nt_irq_write_affinity(const struct nt_root *root, uint32_t irq,
+			  const struct nt_cpumask *cpus, struct nt_err *err);
+
 #endif

@@ -176,7 +176,9 @@ int nt_root_readlink_base(const struct nt_root *root, const char *path,
 int nt_root_write_file(const struct nt_root *root, const char *path,
 		       const char *value)
 {
-	int fd = nt_root_openat(root, path, O_WRONLY);
+	/* O_TRUNC as a shell's ">" does: harmless on procfs and sysfs, and a
+	 * captured tree of plain files keeps no tail of a longer old value */
+	int fd = nt_root_openat(root, path, O_WRONLY | O_TRUNC);
 	size_t len = strlen(value);
 	ssize_t put;
 	int ret = 0;

@@ -33,4 +33,32 @@ int nt_rtnl_links(struct nt_rtnl *rtnl, struct nt_iface **ifaces, size_t *n,
 int nt_rtnl_qdiscs(struct nt_rtnl *rtnl, struct nt_iface *ifaces, size_t n,
 		   struct nt_err *err);
 
+/** nt_rtnl_set_txqlen() - set an interface's transmit queue length */
+int nt_rtnl_set_txqlen(struct nt_rtnl *rtnl, const char *ifname,
+		       uint32_t txqlen, struct nt_err *err);
+
+/**
+ * nt_rtnl_root_qdisc() - kind of the root qdisc ("" when none/noqueue)
+ * Return: 0, -ENODEV.
+ */
+int nt_rtnl_root_qdisc(struct nt_rtnl *rtnl, const char *ifname, char *kind,
+		       size_t size, struct nt_err *err);
+
+/**
+ * nt_rtnl_replace_root_qdisc() - "tc qdisc replace dev IF root KIND"
+ * with the kind's default parameters
+ * @kind: qdisc kind; "" deletes an explicit root qdisc so the kernel puts
+ *        its own default back (noqueue, mq or net.core.default_qdisc) -
+ *        how a rollback restores a device that had the default ("" is
+ *        what nt_rtnl_root_qdisc reads for a default handle-0 root)
+ *
+ * Only a kind can be set: arguments (e.g. "fq_codel limit 10240") give
+ * -EOPNOTSUPP rather than a qdisc that reads back equal but is not.
+ * A kind this kernel lacks gives -ENOENT with the kernel's text
+ * ("Specified qdisc kind is unknown").
+ * Return: 0 or negative errno with the kernel's text.
+ */
+int nt_rtnl_replace_root_qdisc(struct nt_rtnl *rtnl, const char *ifname,
+			       const char *kind, struct nt_err *err);
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sys/sysfs.h"
 
@@ -627,6 +628,159 @@ int nt_sysfs_iface(const struct nt_root *root, struct nt_iface *ifc,
 	if (ret)
 		return nt_err_set(err, ret, "%s: cannot read queues: %s",
 				  ifc->name, strerror(-ret));
+	return 0;
+}
+
+/* The queue files nettune writes, and the queues that have them. */
+static const struct queue_file {
+	const char *name;
+	const char *queue;		/* "rx-" or "tx-" */
+	bool mask;			/* hex CPU mask, else a decimal count */
+} queue_files[] = {
+	{ "rps_cpus",		"rx-",	true },
+	{ "rps_flow_cnt",	"rx-",	false },
+	{ "xps_cpus",		"tx-",	true },
+};
+
+/* NET_DIR/IF/queues/QUEUE/FILE; NULL for names that could leave it. */
+static const struct queue_file *queue_path(char *buf, size_t size,
+					   const char *ifname,
+					   const char *queue, const char *file)
+{
+	const struct queue_file *qf = NULL;
+	uint32_t index;
+	int len;
+
+	for (size_t i = 0; i < sizeof(queue_files) / sizeof(*qf); i++)
+		if (!strcmp(file, queue_files[i].name) &&
+		    parse_index(queue, queue_files[i].queue, &index))
+			qf = &queue_files[i];
+	if (!qf || !valid_ifname(ifname))
+		return NULL;
+	len = snprintf(buf, size, NET_DIR "/%s/queues/%s/%s", ifname, queue,
+		       file);
+	return len > 0 && (size_t)len < size ? qf : NULL;
+}
+
+/* A queue file is missing: say whether the whole interface is. */
+static int queue_missing(const struct nt_root *root, const char *ifname,
+			 const char *queue, const char *file,
+			 struct nt_err *err)
+{
+	char path[PATH_LEN];
+	int fd;
+
+	net_path(path, sizeof(path), ifname, "");
+	fd = nt_root_openat(root, path, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return nt_err_set(err, ENODEV, "%s: no such interface", ifname);
+	close(fd);
+	return nt_err_set(err, ENOENT, "%s: %s/%s: no such queue or file",
+			  ifname, queue, file);
+}
+
+/* A decimal u32, surrounding white space allowed; -EINVAL otherwise. */
+static int parse_u32(const char *text, uint32_t *value)
+{
+	unsigned long v;
+	char *end;
+
+	text += strspn(text, " \t\n");
+	if (!isdigit((unsigned char)*text))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || v > UINT32_MAX || end[strspn(end, " \t\n")])
+		return -EINVAL;
+	*value = v;
+	return 0;
+}
+
+/*
+ * The kernel's hex form with just the groups the highest CPU needs: a
+ * mask as wide as nr_cpu_ids is not known here, and a wider one is
+ * refused with EOVERFLOW.
+ */
+static int list_to_hex(const char *list, char *hex, size_t size)
+{
+	struct nt_cpumask mask = { 0 };
+	int ret = nt_cpumask_parse_list(&mask, list);
+
+	if (!ret)
+		ret = nt_cpumask_format_hex(&mask, 0, hex, size);
+	nt_cpumask_free(&mask);
+	return ret < 0 ? ret : 0;
+}
+
+static int hex_to_list(const char *hex, char *list, size_t size)
+{
+	struct nt_cpumask mask = { 0 };
+	int ret = nt_cpumask_parse_hex(&mask, hex);
+
+	if (!ret)
+		ret = nt_cpumask_format_list(&mask, list, size);
+	nt_cpumask_free(&mask);
+	return ret < 0 ? ret : 0;
+}
+
+/* A count in the decimal form the kernel prints. */
+static int decimal(const char *in, char *out, size_t size)
+{
+	uint32_t count;
+	int ret = parse_u32(in, &count);
+
+	if (!ret && snprintf(out, size, "%u", count) >= (int)size)
+		ret = -ENOSPC;
+	return ret;
+}
+
+int nt_sysfs_write_queue(const struct nt_root *root, const char *ifname,
+			 const char *queue, const char *file,
+			 const char *value, struct nt_err *err)
+{
+	char path[PATH_LEN], text[MASK_TEXT_LEN];
+	const struct queue_file *qf;
+	int ret;
+
+	qf = queue_path(path, sizeof(path), ifname, queue, file);
+	if (!qf)
+		return nt_err_set(err, EINVAL, "%s: %s/%s: not a queue file",
+				  ifname, queue, file);
+	ret = qf->mask ? list_to_hex(value, text, sizeof(text)) :
+			 decimal(value, text, sizeof(text));
+	if (ret)
+		return nt_err_set(err, EINVAL, "%s: %s/%s: bad value \"%s\"",
+				  ifname, queue, file, value);
+	ret = nt_root_write_file(root, path, text);
+	if (ret == -ENOENT)
+		return queue_missing(root, ifname, queue, file, err);
+	if (ret)
+		return nt_err_set(err, ret, "%s: %s/%s: cannot set to %s: %s",
+				  ifname, queue, file, value, strerror(-ret));
+	return 0;
+}
+
+int nt_sysfs_read_queue(const struct nt_root *root, const char *ifname,
+			const char *queue, const char *file, char *value,
+			size_t size, struct nt_err *err)
+{
+	char path[PATH_LEN], text[MASK_TEXT_LEN];
+	const struct queue_file *qf;
+	int ret;
+
+	qf = queue_path(path, sizeof(path), ifname, queue, file);
+	if (!qf)
+		return nt_err_set(err, EINVAL, "%s: %s/%s: not a queue file",
+				  ifname, queue, file);
+	ret = nt_root_read_line(root, path, text, sizeof(text));
+	if (ret == -ENOENT)
+		return queue_missing(root, ifname, queue, file, err);
+	if (!ret)
+		ret = qf->mask ? hex_to_list(text, value, size) :
+				 decimal(text, value, size);
+	if (ret)
+		return nt_err_set(err, ret, "%s: %s/%s: cannot read: %s",
+				  ifname, queue, file, strerror(-ret));
 	return 0;
 }
 

@@ -50,4 +50,22 @@ int nt_sysfs_iface(const struct nt_root *root, struct nt_iface *ifc,
 int nt_sysfs_msi_irqs(const struct nt_root *root, const char *ifname,
 		      uint32_t **irqs, size_t *n);
 
+/**
+ * nt_sysfs_write_queue() - write a file of one queue
+ * @queue: "rx-0" or "tx-3"
+ * @file: "rps_cpus", "xps_cpus" (@value a CPU list, written in the
+ *        kernel's hex form with no more groups than needed: the kernel
+ *        refuses leading zero groups beyond nr_cpu_ids with EOVERFLOW) or
+ *        "rps_flow_cnt" (@value decimal)
+ * Return: 0 or negative errno with a message naming IF, queue and file.
+ */
+int nt_sysfs_write_queue(const struct nt_root *root, const char *ifname,
+			 const char *queue, const char *file,
+			 const char *value, struct nt_err *err);
+
+/** nt_sysfs_read_queue() - read a queue file; masks as a CPU list */
+int nt_sysfs_read_queue(const struct nt_root *root, const char *ifname,
+			const char *queue, const char *file, char *value,
+			size_t size, struct nt_err *err);
+
 #endif

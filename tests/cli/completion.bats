@@ -22,6 +22,32 @@ complete_words() {
 	assert_success
 	assert_line show
 	assert_line snapshot
+	assert_line audit
+}
+
+@test "completes audit options and --color values" {
+	run complete_words nettune audit --
+	assert_line --interval
+	assert_line --prometheus
+	assert_line --from
+	run complete_words nettune audit --color ""
+	assert_line auto
+	assert_line never
+}
+
+@test "completes profile names for recommend, apply and profile show" {
+	# the completion calls nettune from PATH, as an installed one would be
+	PATH="$(dirname "$NETTUNE"):$PATH" run complete_words nettune recommend ""
+	assert_line balanced
+	assert_line throughput
+	assert_line many-connections
+	PATH="$(dirname "$NETTUNE"):$PATH" run complete_words nettune profile show l
+	assert_line latency
+	run complete_words nettune apply --irqbalance ""
+	assert_line ban
+	run complete_words nettune profile ""
+	assert_line list
+	assert_line show
 }
 
 @test "completes show options and interface names" {
@@ -42,7 +68,7 @@ complete_words() {
 }
 
 @test "every long option in --help is completed, and the man page names it" {
-	for verb in show snapshot; do
+	for verb in show snapshot audit recommend apply verify rollback history profile; do
 		opts=$("$NETTUNE" "$verb" --help |
 			grep -oE -- '^ +(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u)
 		[ -n "$opts" ] || fail "no options found in $verb --help"
@@ -55,8 +81,21 @@ complete_words() {
 	done
 }
 
-@test "the man page is lint clean" {
-	run mandoc -T lint -W warning "$BATS_TEST_DIRNAME/../../man/nettune.8"
+@test "every man page is lint clean" {
+	run mandoc -T lint -W warning "$BATS_TEST_DIRNAME"/../../man/*.[0-9]
 	assert_success
 	assert_output ""
+	for page in nettune.8 nettune-checks.7 nettune-profile.5; do
+		[ -f "$BATS_TEST_DIRNAME/../../man/$page" ] || fail "man/$page missing"
+	done
+}
+
+@test "every finding id the checks emit is documented in nettune-checks.7" {
+	top=$BATS_TEST_DIRNAME/../..
+	ids=$(grep -ho '"\(softnet\|nic\|irq\|rps\|qdisc\|tcp\|udp\|conntrack\|config\)\.[a-z_]*"' \
+		"$top"/lib/audit/check_*.c | tr -d '"' | grep -vxE 'irq\.affinity|rps\.(cpus|flow_cnt)' | sort -u)
+	[ -n "$ids" ] || fail "no finding ids found in lib/audit"
+	for id in $ids; do
+		grep -qx "\.SS $id" "$top/man/nettune-checks.7" || fail "$id not in nettune-checks.7"
+	done
 }
