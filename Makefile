@@ -74,8 +74,13 @@ asan: deps
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" check
 
+# The VM lab (tests/vm/README.md): real NIC drivers in QEMU guests.
+.PHONY: vmcheck
+vmcheck: all
+	@BUILD=$(BUILD) sh tests/vm/run.sh
+
 bench: all
-	bash bench/show.sh && bash bench/audit.sh && bash bench/audit.sh 0
+	bash bench/show.sh && bash bench/audit.sh host && bash bench/audit.sh 1000
 
 lint:
 	mandoc -T lint -W warning man/*.[0-9]

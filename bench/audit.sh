@@ -1,8 +1,9 @@
 #!/bin/bash
-# bench/audit.sh [PAIRS]: cost of one `nettune audit` excluding its interval
-# (two looks 10 ms apart plus the checks: the sleep costs no CPU) against the
-# standard tools gathering the same counters once, in a namespace with PAIRS
-# veth pairs (default 1000), and with no extra pairs.  Prints Markdown.
+# bench/audit.sh [PAIRS|host]: cost of one `nettune audit` excluding its
+# interval (two looks 10 ms apart plus the checks: the sleep costs no CPU)
+# against the standard tools gathering the same counters once, in a
+# namespace with PAIRS veth pairs (default 1000) or, with "host", in this
+# machine's own namespace.  Prints Markdown.
 set -euo pipefail
 pairs=${1:-1000}
 . "$(dirname "$0")/lib.sh"
@@ -22,16 +23,16 @@ done
 exit 0
 SH
 
-echo "### nettune audit, $n_if interfaces ($pairs veth pairs), $(date -u +%F)"
+where=$([ "$pairs" = host ] && echo "this machine's namespace" || echo "$pairs veth pairs")
+echo "### nettune audit, $n_if interfaces ($where), $(date -u +%F)"
 echo
-echo '| what | wall s | CPU s | peak RSS KiB |'
-echo '|---|---|---|---|'
-measure audit "$nt" audit --json --interval 0.01
-measure audit0 "$nt" audit --json --interval 0
-measure standard bash "$out/std.sh"
+cpu_table "audit=$nt audit --json --interval 0.01" \
+	  "audit0=$nt audit --json --interval 0" \
+	  "standard=bash $out/std.sh"
 echo
-echo "(audit = two looks 10 ms apart and every check; audit0 = one look,"
-echo "--interval 0; standard = nstat -az, ip -s -j link, tc -s -j qdisc, ss -lnt,"
-echo "cat of six /proc files, ethtool -S per device, once)"
+echo "(audit = two looks 10 ms apart and every check, the sleep excluded from"
+echo "CPU; audit0 = one look, --interval 0; standard = nstat -az, ip -s -j link,"
+echo "tc -s -j qdisc, ss -lnt, cat of six /proc files, ethtool -S per device,"
+echo "once)"
 echo
 echo "CPU ratio standard / audit: $(ratio standard audit)x"

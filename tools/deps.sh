@@ -7,6 +7,12 @@ pkgs="build-essential pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev
 libncurses-dev libjson-c-dev libinih-dev libcmocka-dev bats bats-assert
 bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python3 util-linux tmux"
 
+# --vm: only what the VM lab (tests/vm/) needs: QEMU, Debian's packaged
+# kernel (used as files: /boot/vmlinuz-* and /lib/modules), busybox, and
+# the tools it copies into the guest or floods with.
+[ "${1:-}" = --vm ] && pkgs="qemu-system-x86 linux-image-amd64 busybox-static
+cpio ethtool jq python3"
+
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

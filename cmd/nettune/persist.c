@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "plan/plan.h"
+#include "util/file.h"
 
 /* NETTUNE_SYSCONFDIR lets tests persist into a directory of their own. */
 static const char *sysconfdir(void)
@@ -21,32 +21,28 @@ static const char *sysconfdir(void)
 	return dir && *dir ? dir : "/etc";
 }
 
-static int write_text(const char *path, const char *tmp_suffix,
-		      int (*fill)(FILE *f, const void *arg), const void *arg,
-		      struct nt_err *err)
+/* The file's whole text, built in memory, then written atomically. */
+static int write_text(const char *path, int (*fill)(FILE *f, const void *arg),
+		      const void *arg, struct nt_err *err)
 {
-	char tmp[4200];
-	FILE *f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	int ret;
 
-	snprintf(tmp, sizeof(tmp), "%s%s", path, tmp_suffix);
-	f = fopen(tmp, "we");
 	if (!f)
-		return nt_err_set(err, errno, "%s: cannot write: %s", tmp,
-				  strerror(errno));
+		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
 	ret = fill(f, arg);
-	if (fflush(f) || fsync(fileno(f)))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		remove(tmp);
-		return nt_err_set(err, -ret, "%s: cannot write: %s", path,
-				  strerror(-ret));
+	if (fclose(f) || ret) {
+		free(text);
+		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
 	}
-	return 0;
+	/* nt_file_write_atomic adds the final newline */
+	if (len && text[len - 1] == '\n')
+		text[len - 1] = '\0';
+	ret = nt_file_write_atomic(path, text, err);
+	free(text);
+	return ret;
 }
 
 static int fill_sysctl(FILE *f, const void *arg)
@@ -95,7 +91,7 @@ int nt_persist(const struct nt_plan *plan, const char *source,
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/sysctl.d/90-nettune.conf",
 			 sysconfdir());
-		ret = write_text(path, ".tmp", fill_sysctl, plan, err);
+		ret = write_text(path, fill_sysctl, plan, err);
 	}
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/nettune", sysconfdir());
@@ -103,7 +99,7 @@ int nt_persist(const struct nt_plan *plan, const char *source,
 	}
 	if (!ret) {
 		snprintf(path, sizeof(path), "%s/nettune/active", sysconfdir());
-		ret = write_text(path, ".tmp", fill_active, source, err);
+		ret = write_text(path, fill_active, source, err);
 	}
 	return ret;
 }

@@ -5,7 +5,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,8 @@
 
 #include "apply/apply.h"
 #include "apply/journal.h"
+#include "util/file.h"
+#include "util/json.h"
 
 #define NS_PER_SEC	1000000000LL
 #define JOURNAL_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | \
@@ -123,51 +124,28 @@ int nt_journal_new_id(const char *state_dir, int64_t now_ns, char *id,
 
 /* ---- to JSON ---- */
 
-/* Adds @val, or frees it and says no: a NULL from json-c is ENOMEM. */
-static bool put(struct json_object *obj, const char *key,
-		struct json_object *val)
-{
-	if (val && !json_object_object_add(obj, key, val))
-		return true;
-	json_object_put(val);
-	return false;
-}
-
-static struct json_object *change_to_json(const struct nt_journal_change *jc)
+/* Built with struct nt_jw (util/json.h): it collects allocation failures. */
+static struct json_object *change_to_json(struct nt_jw *w,
+					  const struct nt_journal_change *jc)
 {
 	struct json_object *obj = json_object_new_object();
 	const struct nt_change *c = &jc->c;
-	bool ok = obj;
 
-	ok = ok && put(obj, "knob", json_object_new_string(c->knob));
-	ok = ok && put(obj, "subject", json_object_new_string(c->subject));
-	if (ok && jc->absent)
-		ok = !json_object_object_add(obj, "before", NULL);
-	else
-		ok = ok && put(obj, "before",
-			       json_object_new_string(c->current));
-	ok = ok && put(obj, "target", json_object_new_string(c->target));
-	ok = ok && put(obj, "reason", json_object_new_string(c->reason));
-	if (!ok) {
-		json_object_put(obj);
-		return NULL;
-	}
+	nt_jw_str(w, obj, "knob", c->knob);
+	nt_jw_str(w, obj, "subject", c->subject);
+	nt_jw_str(w, obj, "before", jc->absent ? NULL : c->current);
+	nt_jw_str(w, obj, "target", c->target);
+	nt_jw_str(w, obj, "reason", c->reason);
 	return obj;
 }
 
-static struct json_object *changes_to_json(const struct nt_journal *j)
+static struct json_object *changes_to_json(struct nt_jw *w,
+					   const struct nt_journal *j)
 {
 	struct json_object *arr = json_object_new_array_ext(j->n);
 
-	for (size_t i = 0; arr && i < j->n; i++) {
-		struct json_object *c = change_to_json(&j->v[i]);
-
-		if (!c || json_object_array_add(arr, c)) {
-			json_object_put(c);
-			json_object_put(arr);
-			return NULL;
-		}
-	}
+	for (size_t i = 0; i < j->n; i++)
+		nt_jw_append(w, arr, change_to_json(w, &j->v[i]));
 	return arr;
 }
 
@@ -186,24 +164,20 @@ static struct json_object *iso_time(int64_t ns)
 static struct json_object *journal_to_json(const struct nt_journal *j)
 {
 	struct json_object *obj = json_object_new_object();
-	bool ok = obj;
+	struct nt_jw w = { .oom = !obj };
 
-	ok = ok && put(obj, "nettune_journal",
-		       json_object_new_int(NT_JOURNAL_VERSION));
-	ok = ok && put(obj, "id", json_object_new_string(j->id));
-	ok = ok && put(obj, "profile", json_object_new_string(j->profile));
-	ok = ok && put(obj, "started", iso_time(j->started_ns));
-	ok = ok && put(obj, "started_ns", json_object_new_int64(j->started_ns));
-	ok = ok && put(obj, "state", json_object_new_string(j->state));
-	ok = ok && put(obj, "changes", changes_to_json(j));
-	if (ok && !j->irqbalance_config)
-		ok = !json_object_object_add(obj, "irqbalance_config", NULL);
-	else
-		ok = ok && put(obj, "irqbalance_config",
-			       json_object_new_string(j->irqbalance_config));
-	ok = ok && put(obj, "irqbalance_config_created",
-		       json_object_new_boolean(j->irqbalance_created));
-	if (!ok) {
+	nt_jw_add(&w, obj, "nettune_journal",
+		  json_object_new_int(NT_JOURNAL_VERSION));
+	nt_jw_str(&w, obj, "id", j->id);
+	nt_jw_str(&w, obj, "profile", j->profile);
+	nt_jw_add(&w, obj, "started", iso_time(j->started_ns));
+	nt_jw_i64(&w, obj, "started_ns", j->started_ns);
+	nt_jw_str(&w, obj, "state", j->state);
+	nt_jw_add(&w, obj, "changes", changes_to_json(&w, j));
+	nt_jw_str(&w, obj, "irqbalance_config", j->irqbalance_config);
+	nt_jw_bool(&w, obj, "irqbalance_config_created",
+		   j->irqbalance_created);
+	if (w.oom) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -212,57 +186,17 @@ static struct json_object *journal_to_json(const struct nt_journal *j)
 
 /* ---- durable write ---- */
 
+/* lib/apply/apply.c writes the irqbalance config with it. */
 int nt_journal_write_all(int fd, const char *buf, size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int write_synced(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = nt_journal_write_all(fd, text, strlen(text));
-	if (!ret)
-		ret = nt_journal_write_all(fd, "\n", 1);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	return ret;
-}
-
-/* The rename is only durable once the directory itself is synced. */
-static int sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* Some file systems cannot sync a directory: nothing more to do. */
-	if (fsync(fd) && errno != EINVAL)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return nt_file_write_all(fd, buf, len);
 }
 
 static int save_text(const char *state_dir, const char *id, const char *text,
 		     struct nt_err *err)
 {
 	char path[4096], tmp[4096 + 8], dir[4096];
+	enum nt_file_step step;
 	int ret;
 
 	if (nt_journal_path(state_dir, id, ".json", path, sizeof(path)) ||
@@ -270,19 +204,18 @@ static int save_text(const char *state_dir, const char *id, const char *text,
 		return nt_err_set(err, ENAMETOOLONG, "%s: path too long",
 				  state_dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	ret = write_synced(tmp, text);
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		return nt_err_set(err, -ret, "%s: cannot write the journal: %s",
-				  path, strerror(-ret));
-	}
-	ret = sync_dir(dir);
-	if (ret)
+	ret = nt_file_replace(path, tmp, text, 0600, &step);
+	if (!ret)
+		return 0;
+	/* A rollback after a crash needs the rename to have reached disk. */
+	if (step == NT_FILE_SYNC_DIR)
 		return nt_err_set(err, -ret, "%s: cannot sync the journal: %s",
 				  dir, strerror(-ret));
-	return 0;
+	/* Our own directory: whatever stands in the way is a leftover. */
+	if (step == NT_FILE_CREATE)
+		unlink(tmp);
+	return nt_err_set(err, -ret, "%s: cannot write the journal: %s", path,
+			  strerror(-ret));
 }
 
 int nt_journal_save(const char *state_dir, const struct nt_journal *j,
@@ -304,41 +237,6 @@ int nt_journal_save(const char *state_dir, const struct nt_journal *j,
 }
 
 /* ---- from JSON ---- */
-
-static int read_text(const char *path, char **text)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	ssize_t got;
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st))
-		ret = -errno;
-	else if (st.st_size > JOURNAL_MAX)
-		ret = -EFBIG;
-	else if (!(*text = malloc(st.st_size + 1)))
-		ret = -ENOMEM;
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	do
-		got = read(fd, *text, st.st_size);
-	while (got < 0 && errno == EINTR);
-	/* Short only if someone truncated it under us: parsing says so. */
-	if (got < 0)
-		ret = -errno;
-	else
-		(*text)[got] = '\0';
-	close(fd);
-	if (ret) {
-		free(*text);
-		*text = NULL;
-	}
-	return ret;
-}
 
 struct loader {
 	const char *path;
@@ -483,6 +381,7 @@ int nt_journal_load(const char *state_dir, const char *id,
 	char path[4096], *text = NULL;
 	struct loader l = { path, err, 0 };
 	struct json_object *obj;
+	size_t len;
 	int ret;
 
 	memset(j, 0, sizeof(*j));
@@ -491,7 +390,7 @@ int nt_journal_load(const char *state_dir, const char *id,
 	if (nt_journal_path(state_dir, id, ".json", path, sizeof(path)))
 		return nt_err_set(err, ENAMETOOLONG, "%s: path too long",
 				  state_dir);
-	ret = read_text(path, &text);
+	ret = nt_file_read_text(path, JOURNAL_MAX, &text, &len, NULL);
 	if (ret == -ENOENT)
 		return ret;
 	if (ret)

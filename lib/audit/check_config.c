@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +15,6 @@
 #include "audit/util.h"
 
 #define SOMAXCONN_DEFAULT	4096	/* since Linux 5.4 */
-
-static void reason(struct nt_change *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void reason(struct nt_change *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!c)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
-	va_end(ap);
-}
 
 static struct nt_finding *info(struct nt_findings *out, const char *id,
 			       const char *subject)
@@ -72,7 +57,7 @@ static int check_buf_max(const struct nt_audit_input *in,
 	nt_finding_evidence(fd, "max", max, true);
 	nt_finding_evidence(fd, "tcp_max", v[2], true);
 	c = nt_fix_sysctl_u64(fd, h, core, v[2]);
-	reason(c, "lets %s reach what autotuning reaches", sockopt);
+	nt_fix_reason(c, "lets %s reach what autotuning reaches", sockopt);
 	return 0;
 }
 
@@ -110,7 +95,7 @@ static int check_moderate_rcvbuf(const struct nt_audit_input *in,
 			   "long paths", rmem[1]);
 	nt_finding_evidence(fd, "tcp_moderate_rcvbuf", 0, true);
 	c = nt_fix_sysctl(fd, in->cur, name, "1");
-	reason(c, "the kernel's default");
+	nt_fix_reason(c, "the kernel's default");
 	return 0;
 }
 
@@ -172,8 +157,8 @@ static void fq_fix(struct nt_finding *fd, const struct nt_host *h)
 	struct nt_change *c;
 
 	c = nt_fix_sysctl(fd, h, "net.core.default_qdisc", "fq");
-	reason(c, "bbr before 4.13 paces only through fq; applies to qdiscs "
-		  "created afterwards");
+	nt_fix_reason(c, "bbr before 4.13 paces only through fq; applies to "
+			 "qdiscs created afterwards");
 }
 
 static int check_bbr_fq(const struct nt_audit_input *in,
@@ -238,7 +223,7 @@ static int check_congestion(const struct nt_audit_input *in,
 		return -ENOMEM;
 	congestion_summary(fd, cur, target);
 	c = nt_fix_sysctl(fd, h, name, target);
-	reason(c, "new connections use it; existing ones keep theirs");
+	nt_fix_reason(c, "new connections use it; existing ones keep theirs");
 	if (!strcmp(target, "bbr") && bbr_needs_fq(h))
 		fq_fix(fd, h);
 	return 0;
@@ -273,15 +258,6 @@ static void count_pinned(const struct nt_host *h, struct pinned *p)
 	}
 }
 
-static size_t online_cpus(const struct nt_host *h)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < h->n_cpus; i++)
-		n += h->cpus[i].online;
-	return n;
-}
-
 /*
  * irqbalance rewrites smp_affinity on its own schedule, so affinity set
  * by hand or by a profile does not last.  It pins IRQs to single CPUs
@@ -295,7 +271,7 @@ static int check_irqbalance(const struct nt_audit_input *in,
 	struct nt_finding *fd;
 	struct nt_change *c;
 
-	if (h->irqbalance != 1 || (h->n_cpus && online_cpus(h) < 2))
+	if (h->irqbalance != 1 || (h->n_cpus && nt_online_cpus(h) < 2))
 		return 0;
 	count_pinned(h, &p);
 	if (!p.pinned)
@@ -313,8 +289,8 @@ static int check_irqbalance(const struct nt_audit_input *in,
 	nt_finding_evidence(fd, "queue_irqs", p.queues, true);
 	c = nt_finding_fix(fd, "irqbalance", "irqbalance", "running",
 			   "stopped");
-	reason(c, "or keep it running and ban the pinned IRQs "
-		  "(irqbalance --banirq=N)");
+	nt_fix_reason(c, "or keep it running and ban the pinned IRQs "
+			 "(irqbalance --banirq=N)");
 	return 0;
 }
 
@@ -338,12 +314,9 @@ static int check_somaxconn(const struct nt_audit_input *in,
 			   SOMAXCONN_DEFAULT);
 	nt_finding_evidence(fd, "somaxconn", v, true);
 	c = nt_fix_sysctl_u64(fd, in->cur, name, SOMAXCONN_DEFAULT);
-	reason(c, "the default since Linux 5.4");
+	nt_fix_reason(c, "the default since Linux 5.4");
 	return 0;
 }
-
-typedef int (*config_part_fn)(const struct nt_audit_input *in,
-			      struct nt_findings *out);
 
 /**
  * nt_check_config() - report configuration smells, as info only
@@ -358,16 +331,10 @@ typedef int (*config_part_fn)(const struct nt_audit_input *in,
  */
 int nt_check_config(const struct nt_audit_input *in, struct nt_findings *out)
 {
-	static const config_part_fn parts[] = {
+	static const nt_check_fn parts[] = {
 		check_rmem_max, check_wmem_max, check_moderate_rcvbuf,
 		check_congestion, check_irqbalance, check_somaxconn,
 	};
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		int ret = parts[i](in, out);
-
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return nt_run_parts(parts, sizeof(parts) / sizeof(parts[0]), in, out);
 }

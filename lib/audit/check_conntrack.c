@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 
 #include "audit/checks.h"
 #include "audit/util.h"
@@ -29,10 +28,9 @@ static void buckets_fix(struct nt_finding *fd, const struct nt_host *h,
 		return;
 	c = nt_fix_sysctl_u64(fd, h, "net.netfilter.nf_conntrack_buckets",
 			      new_max);
-	if (c)
-		snprintf(c->reason, sizeof(c->reason), "one bucket per entry "
-			 "keeps lookups short; initial namespace only (before "
-			 "4.8: module parameter hashsize)");
+	nt_fix_reason(c, "one bucket per entry keeps lookups short; initial "
+			 "namespace only (before 4.8: module parameter "
+			 "hashsize)");
 }
 
 /**
@@ -77,9 +75,8 @@ int nt_check_conntrack(const struct nt_audit_input *in,
 	nt_finding_evidence(fd, "percent_full", pct, false);
 	c = nt_fix_sysctl_u64(fd, h, "net.netfilter.nf_conntrack_max",
 			      max * 2);
-	if (c)
-		snprintf(c->reason, sizeof(c->reason), "an entry costs about "
-			 "300 bytes; global: set it in the initial namespace");
+	nt_fix_reason(c, "an entry costs about 300 bytes; global: set it in "
+			 "the initial namespace");
 	buckets_fix(fd, h, max * 2);
 	return 0;
 }

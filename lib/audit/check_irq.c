@@ -20,89 +20,14 @@
 /* ...on a host that runs at least this many per second: else it is idle. */
 #define MIN_NET_RX_RATE		1000.0
 
-static size_t online_cpus(const struct nt_host *host)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < host->n_cpus; i++)
-		n += host->cpus[i].online;
-	/* without topology, softnet_stat has one line per online CPU */
-	return host->n_cpus ? n : host->n_softnet;
-}
-
-/*
- * Online CPUs of NUMA @node into @m: every online CPU for node -1, or when
- * the node has none that the host knows of.
- */
-static int node_cpus(const struct nt_host *host, int node,
-		     struct nt_cpumask *m)
-{
-	int ret = 0;
-
-	for (size_t i = 0; !ret && i < host->n_cpus; i++) {
-		const struct nt_cpu *c = &host->cpus[i];
-
-		if (c->online && (node < 0 || c->node == node))
-			ret = nt_cpumask_set(m, c->id);
-	}
-	for (size_t i = 0; !ret && !host->n_cpus && i < host->n_softnet; i++)
-		ret = nt_cpumask_set(m, host->softnet[i].cpu);
-	if (!ret && node >= 0 && nt_cpumask_empty(m))
-		return node_cpus(host, -1, m);
-	return ret;
-}
-
-/* Where an IRQ runs: the effective mask when the kernel has one. */
-static const struct nt_cpumask *irq_cpus(const struct nt_iface_irq *irq)
-{
-	if (nt_cpumask_empty(&irq->effective_affinity))
-		return &irq->affinity;
-	return &irq->effective_affinity;
-}
-
-static bool is_rx_irq(const struct nt_iface_irq *irq)
-{
-	return irq->queue >= 0 && strcmp(irq->queue_type, "tx");
-}
-
 /* The single CPU an IRQ runs on, or -1 when it may run on several. */
 static int irq_one_cpu(const struct nt_iface_irq *irq)
 {
-	const struct nt_cpumask *m = irq_cpus(irq);
+	const struct nt_cpumask *m = nt_irq_cpus(irq);
 
 	if (nt_cpumask_weight(m) != 1)
 		return -1;
 	return nt_cpumask_next(m, 0);
-}
-
-static bool column_of(const uint32_t *ids, uint32_t n, uint32_t cpu,
-		      size_t *col)
-{
-	for (size_t i = 0; i < n; i++) {
-		if ((ids ? ids[i] : i) == cpu) {
-			*col = i;
-			return true;
-		}
-	}
-	return false;
-}
-
-static double net_rx_rate(const struct nt_audit_input *in, uint32_t cpu)
-{
-	const struct nt_softirq *c, *p;
-	size_t ci, pi;
-
-	if (!in->prev)
-		return 0;
-	c = nt_host_softirq(in->cur, "NET_RX");
-	p = nt_host_softirq(in->prev, "NET_RX");
-	if (!c || !p ||
-	    !column_of(in->cur->softirqs.cpu_ids, in->cur->softirqs.ncpus,
-		       cpu, &ci) ||
-	    !column_of(in->prev->softirqs.cpu_ids, in->prev->softirqs.ncpus,
-		       cpu, &pi))
-		return 0;
-	return nt_rate(p->counts[pi], c->counts[ci], in->seconds);
 }
 
 struct net_rx_load {
@@ -119,7 +44,7 @@ static void net_rx_load(const struct nt_audit_input *in,
 	memset(l, 0, sizeof(*l));
 	for (size_t i = 0; i < t->ncpus; i++) {
 		uint32_t cpu = t->cpu_ids ? t->cpu_ids[i] : i;
-		double rate = net_rx_rate(in, cpu);
+		double rate = nt_net_rx_rate(in, cpu);
 
 		l->total += rate;
 		if (rate > l->top) {
@@ -146,8 +71,8 @@ static double irq_rate(const struct nt_audit_input *in, uint32_t irq)
 			       in->cur->interrupts.cpu_ids[i] : i;
 		size_t pi;
 
-		if (column_of(in->prev->interrupts.cpu_ids,
-			      in->prev->interrupts.ncpus, cpu, &pi))
+		if (nt_cpu_column(in->prev->interrupts.cpu_ids,
+				  in->prev->interrupts.ncpus, cpu, &pi))
 			rate += nt_rate(p->counts[pi], c->counts[i],
 					in->seconds);
 	}
@@ -163,9 +88,9 @@ static int spread_order(const struct nt_host *host, int node,
 	size_t k = 0;
 	int cpu, ret;
 
-	ret = node_cpus(host, node, &local);
+	ret = nt_node_cpus(host, node, &local);
 	if (!ret)
-		ret = node_cpus(host, -1, &all);
+		ret = nt_node_cpus(host, -1, &all);
 	if (!ret) {
 		v = malloc((nt_cpumask_weight(&all) + 1) * sizeof(*v));
 		ret = v ? 0 : -ENOMEM;
@@ -192,7 +117,7 @@ static int fix_one(struct nt_finding *fd, const struct nt_iface *ifc,
 
 	if (irq_one_cpu(irq) == (int)cpu)
 		return 0;
-	if (nt_cpumask_format_list(irq_cpus(irq), cur, sizeof(cur)) < 0)
+	if (nt_cpumask_format_list(nt_irq_cpus(irq), cur, sizeof(cur)) < 0)
 		cur[0] = '\0';
 	snprintf(subject, sizeof(subject), "%s irq %u", ifc->name, irq->irq);
 	snprintf(target, sizeof(target), "%u", cpu);
@@ -218,7 +143,7 @@ static int fix_spread(const struct nt_host *host, struct nt_finding *fd,
 		for (size_t i = 0; i < ifc->n_irqs; i++) {
 			const struct nt_iface_irq *irq = &ifc->irqs[i];
 
-			if (irq->queue < 0 || is_rx_irq(irq) != rx ||
+			if (irq->queue < 0 || nt_is_rx_irq(irq) != rx ||
 			    (only >= 0 && irq_one_cpu(irq) != only))
 				continue;
 			added += fix_one(fd, ifc, irq, order, n);
@@ -241,7 +166,7 @@ static bool one_cpu_for_all(const struct nt_iface *ifc, uint32_t *cpu,
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
 		int c;
 
-		if (!is_rx_irq(&ifc->irqs[i]))
+		if (!nt_is_rx_irq(&ifc->irqs[i]))
 			continue;
 		c = irq_one_cpu(&ifc->irqs[i]);
 		if (c < 0 || (common >= 0 && c != common))
@@ -259,7 +184,7 @@ static double queue_irq_rate(const struct nt_audit_input *in,
 	double rate = 0;
 
 	for (size_t i = 0; i < ifc->n_irqs; i++)
-		if (is_rx_irq(&ifc->irqs[i]))
+		if (nt_is_rx_irq(&ifc->irqs[i]))
 			rate += irq_rate(in, ifc->irqs[i].irq);
 	return rate;
 }
@@ -302,7 +227,7 @@ static int check_single_cpu(const struct nt_audit_input *in,
 	if (ifc->is_virtual || online < 2 || !one_cpu_for_all(ifc, &cpu, &nq))
 		return 0;
 	net_rx_load(in, &l);
-	cpu_rate = net_rx_rate(in, cpu);
+	cpu_rate = nt_net_rx_rate(in, cpu);
 	irqs = queue_irq_rate(in, ifc);
 	if (l.total > 0)
 		share = 100.0 * cpu_rate / l.total;
@@ -327,24 +252,6 @@ static int check_single_cpu(const struct nt_audit_input *in,
 	return 0;
 }
 
-/* Does @ifc take a receive interrupt on @cpu? */
-static bool takes_rx_irq(const struct nt_iface *ifc, unsigned int cpu)
-{
-	bool queues = false;
-
-	for (size_t i = 0; i < ifc->n_irqs; i++)
-		queues |= is_rx_irq(&ifc->irqs[i]);
-	for (size_t i = 0; i < ifc->n_irqs; i++) {
-		const struct nt_iface_irq *irq = &ifc->irqs[i];
-
-		/* a single-IRQ NIC receives on its one non-queue IRQ */
-		if ((!queues || is_rx_irq(irq)) &&
-		    nt_cpumask_test(irq_cpus(irq), cpu))
-			return true;
-	}
-	return false;
-}
-
 static size_t queue_irqs(const struct nt_iface *ifc)
 {
 	size_t n = 0;
@@ -352,38 +259,6 @@ static size_t queue_irqs(const struct nt_iface *ifc)
 	for (size_t i = 0; i < ifc->n_irqs; i++)
 		n += ifc->irqs[i].queue >= 0;
 	return n;
-}
-
-/* RPS target: the NIC's local CPUs that take none of its rx IRQs. */
-static int rps_target(const struct nt_host *host, const struct nt_iface *ifc,
-		      char *buf, size_t size)
-{
-	int nodes[2] = { ifc->numa_node, -1 };
-	int ret = 0;
-
-	buf[0] = '\0';
-	for (size_t n = 0; !ret && !buf[0] && n < 2; n++) {
-		struct nt_cpumask local = { 0 }, rest = { 0 };
-		int cpu = 0;
-
-		ret = node_cpus(host, nodes[n], &local);
-		while (!ret && (cpu = nt_cpumask_next(&local, cpu)) >= 0) {
-			if (!takes_rx_irq(ifc, cpu))
-				ret = nt_cpumask_set(&rest, cpu);
-			cpu++;
-		}
-		if (!ret && nt_cpumask_format_list(&rest, buf, size) < 0)
-			buf[0] = '\0';
-		nt_cpumask_free(&local);
-		nt_cpumask_free(&rest);
-	}
-	return ret;
-}
-
-static bool rps_off_single_queue(const struct nt_iface *ifc)
-{
-	return ifc->n_rxq == 1 && ifc->rxq[0].rps_state == NT_STATE_OK &&
-	       nt_cpumask_empty(&ifc->rxq[0].rps_cpus);
 }
 
 /*
@@ -398,27 +273,19 @@ static int fix_hot_cpu(const struct nt_host *host, struct nt_finding *fd,
 
 	for (size_t i = 0; i < host->n_ifaces; i++) {
 		const struct nt_iface *ifc = &host->ifaces[i];
-		char subject[NT_SUBJECT_LEN], target[NT_VALUE_LEN];
 		int ret;
 
-		if (ifc->is_virtual || !takes_rx_irq(ifc, cpu))
+		if (ifc->is_virtual || !nt_takes_rx_irq(ifc, cpu))
 			continue;
-		if (queue_irqs(ifc) >= 2) {
+		if (queue_irqs(ifc) >= 2)
 			ret = fix_spread(host, fd, ifc, cpu);
-			if (ret < 0)
-				return ret;
-			added += ret;
+		else if (nt_rps_off_single_queue(ifc))
+			ret = nt_fix_rps_cpus(fd, host, ifc);
+		else
 			continue;
-		}
-		if (!rps_off_single_queue(ifc))
-			continue;
-		ret = rps_target(host, ifc, target, sizeof(target));
-		if (ret)
+		if (ret < 0)
 			return ret;
-		snprintf(subject, sizeof(subject), "%s rx-0", ifc->name);
-		if (target[0])
-			added += nt_finding_fix(fd, "rps.cpus", subject, "",
-						target) != NULL;
+		added += ret;
 	}
 	return added;
 }
@@ -471,7 +338,7 @@ static int check_net_rx(const struct nt_audit_input *in, size_t online,
  */
 int nt_check_irq(const struct nt_audit_input *in, struct nt_findings *out)
 {
-	size_t online = online_cpus(in->cur);
+	size_t online = nt_online_cpus(in->cur);
 
 	for (size_t i = 0; i < in->cur->n_ifaces; i++) {
 		int ret = check_single_cpu(in, &in->cur->ifaces[i], online,

@@ -82,23 +82,6 @@ static bool is_listed(const char *name, const char *const *names)
 	return false;
 }
 
-/*
- * The interface of the previous look: same name and, when both are
- * known, same ifindex (a re-created device starts its counters anew).
- */
-static const struct nt_iface *prev_iface(const struct nt_audit_input *in,
-					 const struct nt_iface *ifc)
-{
-	const struct nt_iface *p;
-
-	if (!in->prev)
-		return NULL;
-	p = nt_host_iface(in->prev, ifc->name);
-	if (p && p->ifindex && ifc->ifindex && p->ifindex != ifc->ifindex)
-		return NULL;
-	return p;
-}
-
 /* Is "rx"/"tx" at @p a word of its own ("rx_", "rx3", "port.rx_")? */
 static bool dir_token(const char *name, const char *p)
 {
@@ -194,7 +177,7 @@ static bool src_set(struct src *s, const struct nt_audit_input *in,
 static int collect(const struct nt_audit_input *in, const struct nt_iface *ifc,
 		   struct src **out, size_t *n)
 {
-	const struct nt_iface *p = prev_iface(in, ifc);
+	const struct nt_iface *p = nt_prev_iface(in->prev, ifc);
 	bool link_ok = ifc->link_stats_state == NT_STATE_OK;
 	bool plink = p && p->link_stats_state == NT_STATE_OK;
 	const struct nt_link_stats *ls = &ifc->stats;
@@ -469,7 +452,7 @@ static int check_dropped(const struct nt_audit_input *in,
 			 const struct nt_iface *ifc, bool rx,
 			 struct nt_findings *out)
 {
-	const struct nt_iface *p = prev_iface(in, ifc);
+	const struct nt_iface *p = nt_prev_iface(in->prev, ifc);
 	bool plink = p && p->link_stats_state == NT_STATE_OK;
 	uint64_t cur = rx ? ifc->stats.rx_dropped : ifc->stats.tx_dropped;
 	uint64_t before = !plink ? 0 :

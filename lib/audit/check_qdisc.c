@@ -102,20 +102,6 @@ static void subject_text(const struct nt_iface *ifc, const struct nt_qdisc *q,
 			 q->kind, handle);
 }
 
-static const struct nt_iface *prev_iface(const struct nt_audit_input *in,
-					 const struct nt_iface *ifc)
-{
-	const struct nt_iface *p;
-
-	if (!in->prev)
-		return NULL;
-	p = nt_host_iface(in->prev, ifc->name);
-	/* same name, new ifindex: another device, its counters start anew */
-	if (p && p->ifindex && ifc->ifindex && p->ifindex != ifc->ifindex)
-		return NULL;
-	return p;
-}
-
 /* A qdisc now and the same qdisc (by handle and parent) before. */
 struct look {
 	const struct nt_audit_input *in;
@@ -339,7 +325,7 @@ int nt_check_qdisc(const struct nt_audit_input *in, struct nt_findings *out)
 		struct look lk = {
 			.in = in,
 			.ifc = ifc,
-			.prev = prev_iface(in, ifc),
+			.prev = nt_prev_iface(in->prev, ifc),
 		};
 
 		for (size_t j = 0; j < ifc->n_qdiscs; j++) {

@@ -48,21 +48,18 @@
 #define BUDGET_SYSCTL		"net.core.netdev_budget"
 #define BUDGET_USECS_SYSCTL	"net.core.netdev_budget_usecs"
 
-/* A softnet_stat counter now and its rise since the previous look. */
-struct delta {
-	uint64_t total;
-	double rate;
-	bool reset;		/* lower than before: wrapped or reset */
-};
-
 static uint64_t field(const struct nt_softnet *sn, size_t off)
 {
 	return *(const uint64_t *)((const char *)sn + off);
 }
 
+/*
+ * The softnet_stat counter at @off of @sn's CPU and its rise since the
+ * previous look.
+ */
 static void softnet_delta(const struct nt_audit_input *in,
 			  const struct nt_softnet *sn, size_t off,
-			  struct delta *d)
+			  struct nt_rise *d)
 {
 	const struct nt_softnet *p = NULL;
 
@@ -70,10 +67,11 @@ static void softnet_delta(const struct nt_audit_input *in,
 		p = nt_host_softnet(in->prev, sn->cpu);
 	d->total = field(sn, off);
 	d->rate = 0;
-	d->reset = false;
+	d->backwards = false;
 	if (!p)
 		return;
-	d->reset = field(p, off) > d->total;
+	/* lower than before: wrapped or reset */
+	d->backwards = field(p, off) > d->total;
 	d->rate = nt_rate(field(p, off), d->total, in->seconds);
 }
 
@@ -116,105 +114,11 @@ static void fix_double(struct nt_finding *fd, const struct nt_host *host,
 		nt_fix_sysctl_u64(fd, host, name, target);
 }
 
-static size_t online_cpus(const struct nt_host *host)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < host->n_cpus; i++)
-		n += host->cpus[i].online;
-	/* without topology, softnet_stat has one line per online CPU */
-	return host->n_cpus ? n : host->n_softnet;
-}
-
-/*
- * Online CPUs of NUMA @node into @m: every online CPU for node -1, or when
- * the node has none that the host knows of.
- */
-static int node_cpus(const struct nt_host *host, int node,
-		     struct nt_cpumask *m)
-{
-	int ret = 0;
-
-	for (size_t i = 0; !ret && i < host->n_cpus; i++) {
-		const struct nt_cpu *c = &host->cpus[i];
-
-		if (c->online && (node < 0 || c->node == node))
-			ret = nt_cpumask_set(m, c->id);
-	}
-	for (size_t i = 0; !ret && !host->n_cpus && i < host->n_softnet; i++)
-		ret = nt_cpumask_set(m, host->softnet[i].cpu);
-	if (!ret && node >= 0 && nt_cpumask_empty(m))
-		return node_cpus(host, -1, m);
-	return ret;
-}
-
-static const struct nt_cpumask *irq_cpus(const struct nt_iface_irq *irq)
-{
-	if (nt_cpumask_empty(&irq->effective_affinity))
-		return &irq->affinity;
-	return &irq->effective_affinity;
-}
-
-static bool is_rx_irq(const struct nt_iface_irq *irq)
-{
-	return irq->queue >= 0 && strcmp(irq->queue_type, "tx");
-}
-
-/* Is @cpu one that takes a receive interrupt of @ifc? */
-static bool takes_rx_irq(const struct nt_iface *ifc, unsigned int cpu)
-{
-	bool queues = false;
-
-	for (size_t i = 0; i < ifc->n_irqs; i++)
-		queues |= is_rx_irq(&ifc->irqs[i]);
-	for (size_t i = 0; i < ifc->n_irqs; i++) {
-		const struct nt_iface_irq *irq = &ifc->irqs[i];
-
-		/* a single-IRQ NIC receives on its one non-queue IRQ */
-		if ((!queues || is_rx_irq(irq)) &&
-		    nt_cpumask_test(irq_cpus(irq), cpu))
-			return true;
-	}
-	return false;
-}
-
-/*
- * RPS target of @ifc as a CPU list: its NUMA-local CPUs other than those
- * taking its receive IRQ (they are busy with the interrupt already), else
- * any other online CPU.  "" when no CPU is left.
- */
-static int rps_target(const struct nt_host *host, const struct nt_iface *ifc,
-		      char *buf, size_t size)
-{
-	int nodes[2] = { ifc->numa_node, -1 };
-	int ret = 0;
-
-	buf[0] = '\0';
-	for (size_t n = 0; !ret && !buf[0] && n < 2; n++) {
-		struct nt_cpumask local = { 0 }, rest = { 0 };
-		int cpu = 0;
-
-		ret = node_cpus(host, nodes[n], &local);
-		while (!ret && (cpu = nt_cpumask_next(&local, cpu)) >= 0) {
-			if (!takes_rx_irq(ifc, cpu))
-				ret = nt_cpumask_set(&rest, cpu);
-			cpu++;
-		}
-		if (!ret && nt_cpumask_format_list(&rest, buf, size) < 0)
-			buf[0] = '\0';
-		nt_cpumask_free(&local);
-		nt_cpumask_free(&rest);
-	}
-	return ret;
-}
-
 /* A physical NIC with one receive queue and RPS off. */
 static bool rps_candidate(const struct nt_iface *ifc)
 {
-	return !ifc->is_virtual && !ifc->kind[0] && ifc->n_rxq == 1 &&
-	       ifc->rxq[0].rps_state == NT_STATE_OK &&
-	       nt_cpumask_empty(&ifc->rxq[0].rps_cpus) &&
-	       strcmp(ifc->operstate, "down");
+	return !ifc->is_virtual && !ifc->kind[0] &&
+	       nt_rps_off_single_queue(ifc) && strcmp(ifc->operstate, "down");
 }
 
 static bool rps_configured(const struct nt_host *host)
@@ -231,7 +135,7 @@ static bool others_receive_rps(const struct nt_audit_input *in, uint32_t cpu)
 {
 	for (size_t i = 0; i < in->cur->n_softnet; i++) {
 		const struct nt_softnet *sn = &in->cur->softnet[i];
-		struct delta d;
+		struct nt_rise d;
 
 		if (sn->cpu == cpu)
 			continue;
@@ -245,12 +149,12 @@ static bool others_receive_rps(const struct nt_audit_input *in, uint32_t cpu)
 
 /* Share in percent of @cpu in the backlog drops of all CPUs. */
 static double drop_share(const struct nt_audit_input *in,
-			 const struct delta *mine)
+			 const struct nt_rise *mine)
 {
 	double all = 0;
 
 	for (size_t i = 0; i < in->cur->n_softnet; i++) {
-		struct delta d;
+		struct nt_rise d;
 
 		softnet_delta(in, &in->cur->softnet[i],
 			      offsetof(struct nt_softnet, dropped), &d);
@@ -266,35 +170,31 @@ static double drop_share(const struct nt_audit_input *in,
  * RPS on the single-queue NICs shares the backlog among CPUs.
  */
 static int fix_rps(const struct nt_audit_input *in, struct nt_finding *fd,
-		   const struct nt_softnet *sn, const struct delta *d)
+		   const struct nt_softnet *sn, const struct nt_rise *d)
 {
 	const struct nt_host *host = in->cur;
 	double share = drop_share(in, d);
 
-	if (online_cpus(host) < 2 || share <= HOT_SHARE_PCT ||
+	if (nt_online_cpus(host) < 2 || share <= HOT_SHARE_PCT ||
 	    (others_receive_rps(in, sn->cpu) && rps_configured(host)))
 		return 0;
 	nt_finding_evidence(fd, "share_of_drops_pct", share, false);
 	for (size_t i = 0; i < host->n_ifaces; i++) {
 		const struct nt_iface *ifc = &host->ifaces[i];
-		char subject[NT_SUBJECT_LEN], target[NT_VALUE_LEN];
 		int ret;
 
 		if (!rps_candidate(ifc))
 			continue;
-		ret = rps_target(host, ifc, target, sizeof(target));
-		if (ret)
+		ret = nt_fix_rps_cpus(fd, host, ifc);
+		if (ret < 0)
 			return ret;
-		snprintf(subject, sizeof(subject), "%s rx-0", ifc->name);
-		if (target[0])
-			nt_finding_fix(fd, "rps.cpus", subject, "", target);
 	}
 	return 0;
 }
 
 static void backlog_summary(const struct nt_audit_input *in,
 			    struct nt_finding *fd, const struct nt_softnet *sn,
-			    const struct delta *d)
+			    const struct nt_rise *d)
 {
 	char limit[96], rate[32], old[96];
 
@@ -312,50 +212,25 @@ static void backlog_summary(const struct nt_audit_input *in,
 		sn->cpu, d->total, limit, old);
 }
 
-static void add_rate_evidence(const struct nt_audit_input *in,
-			      struct nt_finding *fd, const char *name,
-			      const struct delta *d)
-{
-	char key[40];
-
-	if (in->prev) {
-		snprintf(key, sizeof(key), "%s_per_s", name);
-		nt_finding_evidence(fd, key, d->rate, false);
-	}
-	snprintf(key, sizeof(key), "%s_total", name);
-	nt_finding_evidence(fd, key, (double)d->total, true);
-}
-
-static void add_sysctl_evidence(const struct nt_host *host,
-				struct nt_finding *fd, const char *name)
-{
-	uint64_t v;
-
-	/* the evidence name is the sysctl's last component */
-	if (nt_sysctl_u64(host, name, &v))
-		nt_finding_evidence(fd, strrchr(name, '.') + 1, (double)v,
-				    true);
-}
-
 static int check_backlog(const struct nt_audit_input *in,
 			 const struct nt_softnet *sn, struct nt_findings *out)
 {
 	enum nt_severity sev;
 	struct nt_finding *fd;
 	char subject[16];
-	struct delta d;
+	struct nt_rise d;
 
 	softnet_delta(in, sn, offsetof(struct nt_softnet, dropped), &d);
-	sev = nt_rate_severity(in, d.total, d.rate, BACKLOG_CRIT_RATE);
-	if (d.reset || sev == NT_SEV_OK)
+	sev = nt_rise_severity(in, &d, BACKLOG_CRIT_RATE);
+	if (sev == NT_SEV_OK)
 		return 0;
 	snprintf(subject, sizeof(subject), "cpu%u", sn->cpu);
 	fd = nt_finding_add(out, "softnet.backlog_drops", sev, subject);
 	if (!fd)
 		return -ENOMEM;
 	backlog_summary(in, fd, sn, &d);
-	add_rate_evidence(in, fd, "dropped", &d);
-	add_sysctl_evidence(in->cur, fd, BACKLOG_SYSCTL);
+	nt_rise_evidence(fd, in, "dropped", &d);
+	nt_sysctl_evidence(fd, in->cur, BACKLOG_SYSCTL);
 	if (sn->ncols >= 13)
 		nt_finding_evidence(fd, "backlog_len", (double)sn->backlog_len,
 				    true);
@@ -370,11 +245,11 @@ static int check_squeeze(const struct nt_audit_input *in,
 	char subject[16], budget[96], usecs[96], rate[32], old[96];
 	enum nt_severity sev;
 	struct nt_finding *fd;
-	struct delta d;
+	struct nt_rise d;
 
 	softnet_delta(in, sn, offsetof(struct nt_softnet, time_squeeze), &d);
-	sev = nt_rate_severity(in, d.total, d.rate, SQUEEZE_CRIT_RATE);
-	if (d.reset || sev == NT_SEV_OK)
+	sev = nt_rise_severity(in, &d, SQUEEZE_CRIT_RATE);
+	if (sev == NT_SEV_OK)
 		return 0;
 	snprintf(subject, sizeof(subject), "cpu%u", sn->cpu);
 	fd = nt_finding_add(out, "softnet.time_squeeze", sev, subject);
@@ -393,9 +268,9 @@ static int check_squeeze(const struct nt_audit_input *in,
 			"CPU %u has run out of its receive budget %" PRIu64 " times since boot (%s, %s) and left packets waiting in the NIC's ring; %s",
 			sn->cpu, d.total, budget, usecs, old);
 	}
-	add_rate_evidence(in, fd, "time_squeeze", &d);
-	add_sysctl_evidence(in->cur, fd, BUDGET_SYSCTL);
-	add_sysctl_evidence(in->cur, fd, BUDGET_USECS_SYSCTL);
+	nt_rise_evidence(fd, in, "time_squeeze", &d);
+	nt_sysctl_evidence(fd, in->cur, BUDGET_SYSCTL);
+	nt_sysctl_evidence(fd, in->cur, BUDGET_USECS_SYSCTL);
 	fix_double(fd, in->cur, BUDGET_SYSCTL, BUDGET_DEFAULT, 0, BUDGET_MAX);
 	fix_double(fd, in->cur, BUDGET_USECS_SYSCTL, BUDGET_USECS_DEFAULT, 0,
 		   BUDGET_USECS_MAX);
@@ -412,11 +287,11 @@ static int check_flow_limit(const struct nt_audit_input *in,
 {
 	char subject[16], rate[32], old[96];
 	struct nt_finding *fd;
-	struct delta d;
+	struct nt_rise d;
 
 	softnet_delta(in, sn, offsetof(struct nt_softnet, flow_limit_count),
 		      &d);
-	if (d.reset || !d.total)
+	if (d.backwards || !d.total)
 		return 0;
 	snprintf(subject, sizeof(subject), "cpu%u", sn->cpu);
 	fd = nt_finding_add(out, "softnet.flow_limit", NT_SEV_INFO, subject);
@@ -433,8 +308,8 @@ static int check_flow_limit(const struct nt_audit_input *in,
 			"CPU %u has dropped %" PRIu64 " packets of its largest flows since boot because its backlog was over half full (flow limit); %s",
 			sn->cpu, d.total, old);
 	}
-	add_rate_evidence(in, fd, "flow_limit_count", &d);
-	add_sysctl_evidence(in->cur, fd, BACKLOG_SYSCTL);
+	nt_rise_evidence(fd, in, "flow_limit_count", &d);
+	nt_sysctl_evidence(fd, in->cur, BACKLOG_SYSCTL);
 	fix_double(fd, in->cur, BACKLOG_SYSCTL, BACKLOG_DEFAULT, BACKLOG_MIN,
 		   BACKLOG_MAX);
 	return 0;

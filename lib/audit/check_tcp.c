@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,26 +29,9 @@
 #define RETRANS_INFO_PCT	1.0
 #define RETRANS_WARN_PCT	5.0
 
-/* A counter (or a sum of counters) since boot and its rise now. */
-struct ctr {
-	uint64_t total;
-	double rate;
-	bool backwards;		/* went down since the previous look */
-};
-
 struct num {
 	char s[24];
 };
-
-/* "35", "5" or "0.5": a decimal only where it tells something. */
-static struct num rate_str(double rate)
-{
-	int prec = rate >= 10 || rate == (double)(int64_t)rate ? 0 : 1;
-	struct num n;
-
-	snprintf(n.s, sizeof(n.s), "%.*f", prec, rate);
-	return n;
-}
 
 /*
  * "90" or "95.4": whole percentages read better, but 95.4 printed as
@@ -69,79 +51,6 @@ static enum nt_severity sev_max(enum nt_severity a, enum nt_severity b)
 	return a > b ? a : b;
 }
 
-static void ctr_add(const struct nt_audit_input *in, const char *name,
-		    struct ctr *c)
-{
-	const struct nt_counters *prev = in->prev ? &in->prev->snmp : NULL;
-	int64_t total, before;
-	double rate;
-
-	if (!nt_counter_delta(prev, &in->cur->snmp, name, in->seconds,
-			      &total, &rate) || total < 0)
-		return;
-	if (prev && nt_counters_get(prev, name, &before) && before > total)
-		c->backwards = true;
-	c->total += (uint64_t)total;
-	c->rate += rate;
-}
-
-static enum nt_severity ctr_severity(const struct nt_audit_input *in,
-				     const struct ctr *c, double crit)
-{
-	/* A counter that was reset (namespace re-created) proves nothing. */
-	if (c->backwards)
-		return NT_SEV_OK;
-	return nt_rate_severity(in, c->total, c->rate, crit);
-}
-
-static bool rising(const struct nt_audit_input *in, const struct ctr *c)
-{
-	return in->prev && !c->backwards && c->rate > 0;
-}
-
-/* Why a total alone is only info: the reader must know what was measured. */
-static const char *quiet_clause(const struct nt_audit_input *in)
-{
-	return in->prev ? "none during the interval" :
-	       "run with --interval to see whether it still happens";
-}
-
-static void reason(struct nt_change *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void reason(struct nt_change *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!c)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
-	va_end(ap);
-}
-
-static void ev_ctr(struct nt_finding *fd, const char *name,
-		   const struct ctr *c, const struct nt_audit_input *in)
-{
-	char buf[40];
-
-	if (in->prev) {
-		snprintf(buf, sizeof(buf), "%s_per_s", name);
-		nt_finding_evidence(fd, buf, c->rate, false);
-	}
-	snprintf(buf, sizeof(buf), "%s_total", name);
-	nt_finding_evidence(fd, buf, (double)c->total, true);
-}
-
-static void ev_sysctl(struct nt_finding *fd, const struct nt_host *h,
-		      const char *sysctl, const char *name)
-{
-	uint64_t v;
-
-	if (nt_sysctl_u64(h, sysctl, &v))
-		nt_finding_evidence(fd, name, (double)v, true);
-}
-
 static bool sockstat(const struct nt_host *h, const char *name, uint64_t *v)
 {
 	int64_t value;
@@ -155,7 +64,7 @@ static bool sockstat(const struct nt_host *h, const char *name, uint64_t *v)
 /* listen queues ----------------------------------------------------------- */
 
 struct listen_ev {
-	struct ctr ovf, drops;
+	struct nt_rise ovf, drops;
 	enum nt_severity sev;
 };
 
@@ -241,7 +150,7 @@ static void listen_fixes(struct nt_finding *fd, const struct nt_host *h,
 		target = somaxconn * 2 > SOMAXCONN_FLOOR ? somaxconn * 2 :
 			 SOMAXCONN_FLOOR;
 		c = nt_fix_sysctl_u64(fd, h, "net.core.somaxconn", target);
-		reason(c, "caps every listen() backlog");
+		nt_fix_reason(c, "caps every listen() backlog");
 	} else {
 		target = somaxconn;
 	}
@@ -250,15 +159,15 @@ static void listen_fixes(struct nt_finding *fd, const struct nt_host *h,
 		c = nt_fix_sysctl_u64(fd, h, "net.ipv4.tcp_max_syn_backlog",
 				      syn * 2 > SYN_BACKLOG_FLOOR ? syn * 2 :
 				      SYN_BACKLOG_FLOOR);
-		reason(c, "the SYN queue should hold what the accept "
-			  "queue can");
+		nt_fix_reason(c, "the SYN queue should hold what the accept "
+				 "queue can");
 	}
 	if (l)
 		snprintf(cur, sizeof(cur), "%u", l->backlog);
 	snprintf(tgt, sizeof(tgt), "%" PRIu64, target);
 	c = nt_finding_fix(fd, "app.listen_backlog", fd->subject, cur, tgt);
-	reason(c, "the backlog passed to listen() must rise too: the kernel "
-		  "uses the smaller of it and somaxconn");
+	nt_fix_reason(c, "the backlog passed to listen() must rise too: the "
+			 "kernel uses the smaller of it and somaxconn");
 }
 
 static void listen_evidence(struct nt_finding *fd,
@@ -266,15 +175,14 @@ static void listen_evidence(struct nt_finding *fd,
 			    const struct listen_ev *ev,
 			    const struct nt_listener *l)
 {
-	ev_ctr(fd, "listen_overflows", &ev->ovf, in);
-	ev_ctr(fd, "listen_drops", &ev->drops, in);
+	nt_rise_evidence(fd, in, "listen_overflows", &ev->ovf);
+	nt_rise_evidence(fd, in, "listen_drops", &ev->drops);
 	if (l) {
 		nt_finding_evidence(fd, "accept_queue", l->accept_queue, true);
 		nt_finding_evidence(fd, "backlog", l->backlog, true);
 	}
-	ev_sysctl(fd, in->cur, "net.core.somaxconn", "somaxconn");
-	ev_sysctl(fd, in->cur, "net.ipv4.tcp_max_syn_backlog",
-		  "tcp_max_syn_backlog");
+	nt_sysctl_evidence(fd, in->cur, "net.core.somaxconn");
+	nt_sysctl_evidence(fd, in->cur, "net.ipv4.tcp_max_syn_backlog");
 }
 
 static void listen_summary(struct nt_finding *fd,
@@ -282,21 +190,23 @@ static void listen_summary(struct nt_finding *fd,
 			   const struct listen_ev *ev,
 			   const struct nt_listener *l)
 {
+	char rate[32], old[96];
 	uint64_t somaxconn;
 
-	if (!rising(in, &ev->ovf)) {
+	nt_rate_text(rate, sizeof(rate), ev->ovf.rate);
+	if (!nt_rising(in, &ev->ovf)) {
+		nt_quiet_text(in, old, sizeof(old));
 		nt_finding_summary(fd, "%" PRIu64 " connection attempts were "
 				   "dropped on full accept queues since boot, "
 				   "%s; if it recurs, raise somaxconn and the "
 				   "listen() backlog of the busy service",
-				   ev->ovf.total, quiet_clause(in));
+				   ev->ovf.total, old);
 	} else if (!l) {
 		nt_finding_summary(fd, "Connections are dropped at %s/s on "
 				   "full accept queues, though no listener is "
 				   "full at this moment (a burst): raise "
 				   "somaxconn and the backlog the busy service "
-				   "passes to listen()",
-				   rate_str(ev->ovf.rate).s);
+				   "passes to listen()", rate);
 	} else if (somaxconn_caps(in->cur, l, &somaxconn)) {
 		nt_finding_summary(fd, "Port %u's accept queue is %s (%u "
 				   "waiting, backlog %u) while the host drops "
@@ -305,7 +215,7 @@ static void listen_summary(struct nt_finding *fd,
 				   "backlog is too small; raise somaxconn and "
 				   "the backlog it passes to listen()",
 				   l->port, full_word(l), l->accept_queue,
-				   l->backlog, rate_str(ev->ovf.rate).s);
+				   l->backlog, rate);
 	} else {
 		nt_finding_summary(fd, "Port %u's accept queue is %s (%u "
 				   "waiting, backlog %u) while the host drops "
@@ -314,7 +224,7 @@ static void listen_summary(struct nt_finding *fd,
 				   "asked listen() for too small a backlog "
 				   "(somaxconn allows %" PRIu64 ")", l->port,
 				   full_word(l), l->accept_queue, l->backlog,
-				   rate_str(ev->ovf.rate).s, somaxconn);
+				   rate, somaxconn);
 	}
 }
 
@@ -361,7 +271,7 @@ static int accept_queue_finding(const struct nt_host *h,
 	nt_finding_evidence(fd, "accept_queue", l->accept_queue, true);
 	nt_finding_evidence(fd, "backlog", l->backlog, true);
 	nt_finding_evidence(fd, "percent_full", pct, false);
-	ev_sysctl(fd, h, "net.core.somaxconn", "somaxconn");
+	nt_sysctl_evidence(fd, h, "net.core.somaxconn");
 	listen_fixes(fd, h, l);
 	return 0;
 }
@@ -379,9 +289,9 @@ static int check_listen(const struct nt_audit_input *in,
 	size_t named = 0;
 	int ret = 0;
 
-	ctr_add(in, "TcpExtListenOverflows", &ev.ovf);
-	ctr_add(in, "TcpExtListenDrops", &ev.drops);
-	ev.sev = ctr_severity(in, &ev.ovf, LISTEN_CRIT_RATE);
+	nt_rise_add_snmp(in, "TcpExtListenOverflows", &ev.ovf);
+	nt_rise_add_snmp(in, "TcpExtListenDrops", &ev.drops);
+	ev.sev = nt_rise_severity(in, &ev.ovf, LISTEN_CRIT_RATE);
 	for (size_t i = 0; i < h->n_listeners && !ret; i++) {
 		const struct nt_listener *l = full_listener(h, i);
 
@@ -418,56 +328,60 @@ static void rmem_fixes(struct nt_finding *fd, const struct nt_host *h)
 	snprintf(target, sizeof(target), "%" PRIu64 " %" PRIu64 " %" PRIu64,
 		 v[0], v[1], v[2]);
 	c = nt_fix_sysctl(fd, h, "net.ipv4.tcp_rmem", target);
-	reason(c, "autotuning grows a receive buffer up to the third value");
+	nt_fix_reason(c, "autotuning grows a receive buffer up to the third "
+			 "value");
 	if (nt_sysctl_u64(h, "net.core.rmem_max", &rmax) && rmax < v[2]) {
 		c = nt_fix_sysctl_u64(fd, h, "net.core.rmem_max", v[2]);
-		reason(c, "caps sockets that set SO_RCVBUF (they do not "
-			  "autotune)");
+		nt_fix_reason(c, "caps sockets that set SO_RCVBUF (they do "
+				 "not autotune)");
 	}
 }
 
 static void prune_summary(struct nt_finding *fd,
 			  const struct nt_audit_input *in,
-			  const struct ctr *drop, const struct ctr *prune)
+			  const struct nt_rise *drop,
+			  const struct nt_rise *prune)
 {
-	if (rising(in, drop))
+	char drops[32], prunes[32], old[96];
+
+	nt_rate_text(drops, sizeof(drops), drop->rate);
+	nt_rate_text(prunes, sizeof(prunes), prune->rate);
+	nt_quiet_text(in, old, sizeof(old));
+	if (nt_rising(in, drop))
 		nt_finding_summary(fd, "TCP drops %s segments/s from receive "
 				   "queues over their buffer (%s prunes/s): "
 				   "applications read slower than data "
 				   "arrives; raise tcp_rmem's maximum "
 				   "(net.core.rmem_max caps only sockets that "
-				   "set SO_RCVBUF)", rate_str(drop->rate).s,
-				   rate_str(prune->rate).s);
-	else if (rising(in, prune))
+				   "set SO_RCVBUF)", drops, prunes);
+	else if (nt_rising(in, prune))
 		nt_finding_summary(fd, "TCP receive queues reach their buffer "
 				   "limit %s times/s and are pruned or "
 				   "collapsed, costing CPU; nothing was "
 				   "dropped yet - a larger tcp_rmem maximum "
-				   "avoids it",
-				   rate_str(prune->rate).s);
+				   "avoids it", prunes);
 	else
 		nt_finding_summary(fd, "TCP dropped %" PRIu64 " segments and "
 				   "pruned receive queues %" PRIu64 " times "
 				   "for lack of buffer since boot, %s",
-				   drop->total, prune->total,
-				   quiet_clause(in));
+				   drop->total, prune->total, old);
 }
 
 static int check_rcvq_prune(const struct nt_audit_input *in,
 			    struct nt_findings *out)
 {
-	struct ctr drop = { 0 }, prune = { 0 };
+	struct nt_rise drop = { 0 }, prune = { 0 };
 	enum nt_severity sev, psev;
 	struct nt_finding *fd;
 
-	ctr_add(in, "TcpExtRcvPruned", &drop);
-	ctr_add(in, "TcpExtOfoPruned", &drop);
-	ctr_add(in, "TcpExtTCPRcvQDrop", &drop);
-	ctr_add(in, "TcpExtPruneCalled", &prune);
-	ctr_add(in, "TcpExtTCPRcvCollapsed", &prune);
-	sev = ctr_severity(in, &drop, DROP_CRIT_RATE);
+	nt_rise_add_snmp(in, "TcpExtRcvPruned", &drop);
+	nt_rise_add_snmp(in, "TcpExtOfoPruned", &drop);
+	nt_rise_add_snmp(in, "TcpExtTCPRcvQDrop", &drop);
+	nt_rise_add_snmp(in, "TcpExtPruneCalled", &prune);
+	nt_rise_add_snmp(in, "TcpExtTCPRcvCollapsed", &prune);
+	sev = nt_rise_severity(in, &drop, DROP_CRIT_RATE);
 	/* Pruning and collapsing cost CPU but lose nothing: at most info. */
-	psev = ctr_severity(in, &prune, DROP_CRIT_RATE);
+	psev = nt_rise_severity(in, &prune, DROP_CRIT_RATE);
 	sev = sev_max(sev, psev > NT_SEV_INFO ? NT_SEV_INFO : psev);
 	if (sev == NT_SEV_OK)
 		return 0;
@@ -475,9 +389,9 @@ static int check_rcvq_prune(const struct nt_audit_input *in,
 	if (!fd)
 		return -ENOMEM;
 	prune_summary(fd, in, &drop, &prune);
-	ev_ctr(fd, "rcvq_dropped", &drop, in);
-	ev_ctr(fd, "rcvq_pruned", &prune, in);
-	ev_sysctl(fd, in->cur, "net.core.rmem_max", "rmem_max");
+	nt_rise_evidence(fd, in, "rcvq_dropped", &drop);
+	nt_rise_evidence(fd, in, "rcvq_pruned", &prune);
+	nt_sysctl_evidence(fd, in->cur, "net.core.rmem_max");
 	rmem_fixes(fd, in->cur);
 	return 0;
 }
@@ -485,30 +399,32 @@ static int check_rcvq_prune(const struct nt_audit_input *in,
 static int check_backlog_drops(const struct nt_audit_input *in,
 			       struct nt_findings *out)
 {
-	struct ctr drop = { 0 };
+	struct nt_rise drop = { 0 };
+	char rate[32], old[96];
 	enum nt_severity sev;
 	struct nt_finding *fd;
 
-	ctr_add(in, "TcpExtTCPBacklogDrop", &drop);
-	sev = ctr_severity(in, &drop, DROP_CRIT_RATE);
+	nt_rise_add_snmp(in, "TcpExtTCPBacklogDrop", &drop);
+	sev = nt_rise_severity(in, &drop, DROP_CRIT_RATE);
 	if (sev == NT_SEV_OK)
 		return 0;
 	fd = nt_finding_add(out, "tcp.backlog_drops", sev, "tcp");
 	if (!fd)
 		return -ENOMEM;
-	if (rising(in, &drop))
+	nt_rate_text(rate, sizeof(rate), drop.rate);
+	nt_quiet_text(in, old, sizeof(old));
+	if (nt_rising(in, &drop))
 		nt_finding_summary(fd, "TCP drops %s segments/s because a "
 				   "socket's backlog was full while the "
 				   "application held its lock: it processes "
 				   "too slowly; larger buffers raise the limit "
-				   "(receive plus send buffer)",
-				   rate_str(drop.rate).s);
+				   "(receive plus send buffer)", rate);
 	else
 		nt_finding_summary(fd, "%" PRIu64 " segments were dropped on "
 				   "full socket backlogs since boot, %s",
-				   drop.total, quiet_clause(in));
-	ev_ctr(fd, "backlog_drops", &drop, in);
-	ev_sysctl(fd, in->cur, "net.core.rmem_max", "rmem_max");
+				   drop.total, old);
+	nt_rise_evidence(fd, in, "backlog_drops", &drop);
+	nt_sysctl_evidence(fd, in->cur, "net.core.rmem_max");
 	rmem_fixes(fd, in->cur);
 	return 0;
 }
@@ -516,7 +432,7 @@ static int check_backlog_drops(const struct nt_audit_input *in,
 /* memory ------------------------------------------------------------------ */
 
 struct tcp_mem {
-	struct ctr press, aborts;
+	struct nt_rise press, aborts;
 	uint64_t limit[3], pages;
 	bool have_limit, have_pages;
 };
@@ -525,14 +441,18 @@ static void memory_summary(struct nt_finding *fd,
 			   const struct nt_audit_input *in,
 			   const struct tcp_mem *m)
 {
-	if (rising(in, &m->press) || rising(in, &m->aborts))
+	char press[32], aborts[32], old[96];
+
+	nt_rate_text(press, sizeof(press), m->press.rate);
+	nt_rate_text(aborts, sizeof(aborts), m->aborts.rate);
+	nt_quiet_text(in, old, sizeof(old));
+	if (nt_rising(in, &m->press) || nt_rising(in, &m->aborts))
 		nt_finding_summary(fd, "TCP runs short of socket memory (%s "
 				   "pressure entries/s, %s connections/s "
 				   "aborted): all sockets together exceed "
 				   "net.ipv4.tcp_mem; raise it - it is global, "
-				   "set it in the initial namespace",
-				   rate_str(m->press.rate).s,
-				   rate_str(m->aborts.rate).s);
+				   "set it in the initial namespace", press,
+				   aborts);
 	else if (m->have_limit && m->have_pages &&
 		 nt_level_severity(m->pages, m->limit[2]) >= NT_SEV_WARNING)
 		nt_finding_summary(fd, "TCP sockets use %" PRIu64 " pages, "
@@ -546,16 +466,15 @@ static void memory_summary(struct nt_finding *fd,
 		nt_finding_summary(fd, "TCP was under memory pressure %" PRIu64
 				   " times and aborted %" PRIu64 " connections "
 				   "for lack of memory since boot, %s",
-				   m->press.total, m->aborts.total,
-				   quiet_clause(in));
+				   m->press.total, m->aborts.total, old);
 }
 
 static void memory_evidence(struct nt_finding *fd,
 			    const struct nt_audit_input *in,
 			    const struct tcp_mem *m)
 {
-	ev_ctr(fd, "memory_pressures", &m->press, in);
-	ev_ctr(fd, "aborts_on_memory", &m->aborts, in);
+	nt_rise_evidence(fd, in, "memory_pressures", &m->press);
+	nt_rise_evidence(fd, in, "aborts_on_memory", &m->aborts);
 	if (m->have_pages)
 		nt_finding_evidence(fd, "tcp_mem_pages", m->pages, true);
 	if (m->have_limit) {
@@ -573,13 +492,13 @@ static int check_memory(const struct nt_audit_input *in,
 	struct nt_finding *fd;
 	struct nt_change *c;
 
-	ctr_add(in, "TcpExtTCPMemoryPressures", &m.press);
-	ctr_add(in, "TcpExtTCPAbortOnMemory", &m.aborts);
+	nt_rise_add_snmp(in, "TcpExtTCPMemoryPressures", &m.press);
+	nt_rise_add_snmp(in, "TcpExtTCPAbortOnMemory", &m.aborts);
 	m.have_limit = nt_sysctl_vec(in->cur, "net.ipv4.tcp_mem", m.limit,
 				     3) == 3;
 	m.have_pages = sockstat(in->cur, "TCP.mem", &m.pages);
-	sev = sev_max(ctr_severity(in, &m.press, MEM_CRIT_RATE),
-		      ctr_severity(in, &m.aborts, MEM_CRIT_RATE));
+	sev = sev_max(nt_rise_severity(in, &m.press, MEM_CRIT_RATE),
+		      nt_rise_severity(in, &m.aborts, MEM_CRIT_RATE));
 	if (m.have_limit && m.have_pages)
 		sev = sev_max(sev, nt_level_severity(m.pages, m.limit[2]));
 	if (sev == NT_SEV_OK)
@@ -595,26 +514,28 @@ static int check_memory(const struct nt_audit_input *in,
 	snprintf(target, sizeof(target), "%" PRIu64 " %" PRIu64 " %" PRIu64,
 		 m.limit[0] * 2, m.limit[1] * 2, m.limit[2] * 2);
 	c = nt_fix_sysctl(fd, in->cur, "net.ipv4.tcp_mem", target);
-	reason(c, "in pages, for all TCP sockets together; make sure the "
-		  "host has the memory to spare");
+	nt_fix_reason(c, "in pages, for all TCP sockets together; make sure "
+			 "the host has the memory to spare");
 	return 0;
 }
 
 /* TIME-WAIT --------------------------------------------------------------- */
 
 static void tw_summary(struct nt_finding *fd, const struct nt_audit_input *in,
-		       const struct ctr *ovf, uint64_t tw, uint64_t max)
+		       const struct nt_rise *ovf, uint64_t tw, uint64_t max)
 {
+	char rate[32], old[96];
 	const char *limit;
 
 	limit = nt_host_sysctl(in->cur, "net.ipv4.tcp_max_tw_buckets");
-	if (rising(in, ovf))
+	nt_rate_text(rate, sizeof(rate), ovf->rate);
+	nt_quiet_text(in, old, sizeof(old));
+	if (nt_rising(in, ovf))
 		nt_finding_summary(fd, "%s connections/s close without "
 				   "TIME-WAIT because tcp_max_tw_buckets (%s) "
 				   "is reached: a late segment of an old "
 				   "connection can then land in a new one on "
-				   "the same ports; raise the limit",
-				   rate_str(ovf->rate).s,
+				   "the same ports; raise the limit", rate,
 				   limit ? limit : "unknown");
 	else if (nt_level_severity(tw, max) >= NT_SEV_WARNING)
 		nt_finding_summary(fd, "%" PRIu64 " TIME-WAIT sockets are "
@@ -627,7 +548,7 @@ static void tw_summary(struct nt_finding *fd, const struct nt_audit_input *in,
 		nt_finding_summary(fd, "%" PRIu64 " connections closed "
 				   "without TIME-WAIT since boot because "
 				   "tcp_max_tw_buckets was reached, %s",
-				   ovf->total, quiet_clause(in));
+				   ovf->total, old);
 }
 
 static void tw_fixes(struct nt_finding *fd, const struct nt_host *h,
@@ -639,26 +560,27 @@ static void tw_fixes(struct nt_finding *fd, const struct nt_host *h,
 	if (max) {
 		c = nt_fix_sysctl_u64(fd, h, "net.ipv4.tcp_max_tw_buckets",
 				      max * 2);
-		reason(c, "a TIME-WAIT socket costs a few hundred bytes");
+		nt_fix_reason(c, "a TIME-WAIT socket costs a few hundred "
+				 "bytes");
 	}
 	if (nt_sysctl_u64(h, "net.ipv4.tcp_tw_reuse", &reuse) && !reuse) {
 		c = nt_fix_sysctl(fd, h, "net.ipv4.tcp_tw_reuse", "1");
-		reason(c, "lets outgoing connections reuse a TIME-WAIT port "
-			  "when timestamps make it safe");
+		nt_fix_reason(c, "lets outgoing connections reuse a TIME-WAIT "
+				 "port when timestamps make it safe");
 	}
 }
 
 static int check_time_wait(const struct nt_audit_input *in,
 			   struct nt_findings *out)
 {
-	struct ctr ovf = { 0 };
+	struct nt_rise ovf = { 0 };
 	uint64_t tw = 0, max = 0;
 	enum nt_severity sev;
 	struct nt_finding *fd;
 	bool have_tw;
 
-	ctr_add(in, "TcpExtTCPTimeWaitOverflow", &ovf);
-	sev = ctr_severity(in, &ovf, TW_CRIT_RATE);
+	nt_rise_add_snmp(in, "TcpExtTCPTimeWaitOverflow", &ovf);
+	sev = nt_rise_severity(in, &ovf, TW_CRIT_RATE);
 	have_tw = sockstat(in->cur, "TCP.tw", &tw);
 	if (!nt_sysctl_u64(in->cur, "net.ipv4.tcp_max_tw_buckets", &max))
 		max = 0;
@@ -670,11 +592,10 @@ static int check_time_wait(const struct nt_audit_input *in,
 	if (!fd)
 		return -ENOMEM;
 	tw_summary(fd, in, &ovf, tw, max);
-	ev_ctr(fd, "tw_overflows", &ovf, in);
+	nt_rise_evidence(fd, in, "tw_overflows", &ovf);
 	if (have_tw)
 		nt_finding_evidence(fd, "time_wait", tw, true);
-	ev_sysctl(fd, in->cur, "net.ipv4.tcp_max_tw_buckets",
-		  "tcp_max_tw_buckets");
+	nt_sysctl_evidence(fd, in->cur, "net.ipv4.tcp_max_tw_buckets");
 	tw_fixes(fd, in->cur, max);
 	return 0;
 }
@@ -705,8 +626,9 @@ static void port_range_fix(struct nt_finding *fd, const struct nt_host *h,
 		low = range[0];
 	snprintf(target, sizeof(target), "%" PRIu64 " 65535", low);
 	c = nt_fix_sysctl(fd, h, "net.ipv4.ip_local_port_range", target);
-	reason(c, "stays clear of ports below %" PRIu64 " where services "
-		  "listen; protect others with ip_local_reserved_ports", low);
+	nt_fix_reason(c, "stays clear of ports below %" PRIu64 " where "
+			 "services listen; protect others with "
+			 "ip_local_reserved_ports", low);
 }
 
 static int check_port_range(const struct nt_audit_input *in,
@@ -751,13 +673,13 @@ static int check_port_range(const struct nt_audit_input *in,
 static int check_retransmits(const struct nt_audit_input *in,
 			     struct nt_findings *out)
 {
-	struct ctr rt = { 0 }, segs = { 0 };
+	struct nt_rise rt = { 0 }, segs = { 0 };
 	double sent, pct;
 	enum nt_severity sev = NT_SEV_INFO;
 	struct nt_finding *fd;
 
-	ctr_add(in, "TcpRetransSegs", &rt);
-	ctr_add(in, "TcpOutSegs", &segs);
+	nt_rise_add_snmp(in, "TcpRetransSegs", &rt);
+	nt_rise_add_snmp(in, "TcpOutSegs", &segs);
 	if (rt.backwards || segs.backwards)
 		return 0;
 	sent = in->prev ? segs.rate * in->seconds : (double)segs.total;
@@ -777,13 +699,10 @@ static int check_retransmits(const struct nt_audit_input *in,
 			   "dropped by a receiver; look for drops at both ends",
 			   pct, in->prev ? "in the interval" : "since boot");
 	nt_finding_evidence(fd, "retransmit_percent", pct, false);
-	ev_ctr(fd, "retrans_segs", &rt, in);
-	ev_ctr(fd, "out_segs", &segs, in);
+	nt_rise_evidence(fd, in, "retrans_segs", &rt);
+	nt_rise_evidence(fd, in, "out_segs", &segs);
 	return 0;
 }
-
-typedef int (*tcp_part_fn)(const struct nt_audit_input *in,
-			   struct nt_findings *out);
 
 /**
  * nt_check_tcp() - judge TCP listen queues, buffers, memory, TIME-WAIT,
@@ -799,17 +718,11 @@ typedef int (*tcp_part_fn)(const struct nt_audit_input *in,
  */
 int nt_check_tcp(const struct nt_audit_input *in, struct nt_findings *out)
 {
-	static const tcp_part_fn parts[] = {
+	static const nt_check_fn parts[] = {
 		check_listen, check_rcvq_prune, check_backlog_drops,
 		check_memory, check_time_wait, check_port_range,
 		check_retransmits,
 	};
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		int ret = parts[i](in, out);
-
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return nt_run_parts(parts, sizeof(parts) / sizeof(parts[0]), in, out);
 }

@@ -62,4 +62,137 @@ void nt_rate_text(char *buf, size_t size, double rate);
  */
 void nt_quiet_text(const struct nt_audit_input *in, char *buf, size_t size);
 
+/**
+ * nt_fix_reason() - why a fix is what it is, in @c's reason
+ * @c: the fix, or NULL when the finding had no room for it
+ */
+void nt_fix_reason(struct nt_change *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * nt_sysctl_evidence() - a numeric sysctl as evidence named by its last
+ * component ("net.core.rmem_max" is "rmem_max"); nothing when absent
+ */
+void nt_sysctl_evidence(struct nt_finding *fd, const struct nt_host *host,
+			const char *sysctl);
+
+/**
+ * nt_run_parts() - run the parts of a check in order
+ * @parts: the parts, each appending its findings to @out
+ * @n: how many
+ *
+ * Return: 0, or the first part's error (-ENOMEM).
+ */
+int nt_run_parts(const nt_check_fn *parts, size_t n,
+		 const struct nt_audit_input *in, struct nt_findings *out);
+
+/* Counters ---------------------------------------------------------------- */
+
+/* A counter, or a sum of counters, since boot and its rise now. */
+struct nt_rise {
+	uint64_t total;
+	double rate;		/* per second; 0 without a previous look */
+	bool backwards;		/* went down since the previous look */
+};
+
+/**
+ * nt_rise_add_snmp() - add the snmp/netstat counter @name to @r
+ * @in: the looks; a counter the current look lacks adds nothing
+ * @name: "TcpExtListenOverflows", "UdpRcvbufErrors"
+ * @r: the sum, zeroed by the caller before the first counter
+ */
+void nt_rise_add_snmp(const struct nt_audit_input *in, const char *name,
+		      struct nt_rise *r);
+
+/**
+ * nt_rise_severity() - nt_rate_severity() of @r, with @critical_rate
+ *
+ * A counter that went backwards was reset (a namespace re-created, a
+ * 32-bit counter wrapped): it proves nothing, NT_SEV_OK.
+ */
+enum nt_severity nt_rise_severity(const struct nt_audit_input *in,
+				  const struct nt_rise *r,
+				  double critical_rate);
+
+/** nt_rising() - did @r rise since the previous look (and never go down)? */
+bool nt_rising(const struct nt_audit_input *in, const struct nt_rise *r);
+
+/**
+ * nt_rise_evidence() - @r as evidence: "@name_per_s" when there is a
+ * previous look, and "@name_total"
+ */
+void nt_rise_evidence(struct nt_finding *fd, const struct nt_audit_input *in,
+		      const char *name, const struct nt_rise *r);
+
+/* CPUs and receive interrupts ------------------------------------------- */
+
+/**
+ * nt_online_cpus() - how many CPUs are online
+ *
+ * Without topology (sysfs not read), softnet_stat has a line per online
+ * CPU and counts them.
+ */
+size_t nt_online_cpus(const struct nt_host *host);
+
+/**
+ * nt_node_cpus() - the online CPUs of NUMA node @node, into @m
+ * @node: the node, or -1 for every online CPU
+ *
+ * A node the host knows no online CPU of gives every online CPU.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nt_node_cpus(const struct nt_host *host, int node, struct nt_cpumask *m);
+
+/** nt_irq_cpus() - where @irq runs: its effective mask when there is one */
+const struct nt_cpumask *nt_irq_cpus(const struct nt_iface_irq *irq);
+
+/**
+ * nt_is_rx_irq() - is @irq a queue IRQ that does receive work?
+ * Transmit-only queue IRQs (igb's ethN-tx-K) do none.
+ */
+bool nt_is_rx_irq(const struct nt_iface_irq *irq);
+
+/**
+ * nt_takes_rx_irq() - does @ifc take a receive interrupt on CPU @cpu?
+ * A NIC without queue IRQs receives on its one other IRQ.
+ */
+bool nt_takes_rx_irq(const struct nt_iface *ifc, unsigned int cpu);
+
+/**
+ * nt_net_rx_rate() - NET_RX softirqs per second on CPU @cpu
+ * Return: 0 without a previous look, or when a look lacks @cpu.
+ */
+double nt_net_rx_rate(const struct nt_audit_input *in, uint32_t cpu);
+
+/* RPS --------------------------------------------------------------------- */
+
+/**
+ * nt_rps_off_single_queue() - does @ifc have one receive queue, with RPS
+ * known to be off?
+ */
+bool nt_rps_off_single_queue(const struct nt_iface *ifc);
+
+/**
+ * nt_rps_target() - CPUs for RPS on @ifc, as a CPU list
+ * @buf: out, the list; "" when no CPU is left
+ *
+ * The NIC's NUMA-local CPUs other than those taking its receive IRQ (they
+ * are busy with the interrupt already), else any other online CPU.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nt_rps_target(const struct nt_host *host, const struct nt_iface *ifc,
+		  char *buf, size_t size);
+
+/**
+ * nt_fix_rps_cpus() - add a fix "rps.cpus" of @ifc's queue rx-0, to the
+ * CPUs nt_rps_target() picks
+ *
+ * Return: 1 when the fix was added, 0 when no CPU is left or @fd is full,
+ * or -ENOMEM.
+ */
+int nt_fix_rps_cpus(struct nt_finding *fd, const struct nt_host *host,
+		    const struct nt_iface *ifc);
+
 #endif

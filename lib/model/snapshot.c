@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -14,15 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/pkt_sched.h>
 
 #include "model/snapshot.h"
+#include "util/file.h"
+#include "util/json.h"
+#include "util/tc.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define NS_PER_SEC	1000000000LL
 #define NT_JSON_FLAGS	NT_SNAPSHOT_JSON_FLAGS
 /* json_tokener_parse_ex() takes an int length. */
 #define NT_SNAPSHOT_MAX	((size_t)INT_MAX)
@@ -104,136 +101,7 @@ static uint64_t *u64_at(void *base, size_t off)
 	return (uint64_t *)((char *)base + off);
 }
 
-/* tc's own notation (sprint_tc_classid), so users can paste it into tc. */
-static void tc_handle_format(uint32_t h, char *buf, size_t size)
-{
-	if (h == TC_H_ROOT)
-		snprintf(buf, size, "root");
-	else if (h == TC_H_UNSPEC)
-		snprintf(buf, size, "none");
-	else if (!TC_H_MAJ(h))
-		snprintf(buf, size, ":%x", TC_H_MIN(h));
-	else if (!TC_H_MIN(h))
-		snprintf(buf, size, "%x:", TC_H_MAJ(h) >> 16);
-	else
-		snprintf(buf, size, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
-}
-
-/* Up to 4 hex digits at *p; none is 0. */
-static uint32_t tc_hex16(const char **p, int *ndigits)
-{
-	uint32_t v = 0;
-	char c;
-
-	for (*ndigits = 0; (c = **p) && c != ':'; (*p)++, (*ndigits)++) {
-		if (c >= '0' && c <= '9')
-			v = v << 4 | (c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v << 4 | ((c | 0x20) - 'a' + 10);
-		else
-			return UINT32_MAX;
-	}
-	return *ndigits > 4 ? UINT32_MAX : v;
-}
-
-static int tc_handle_parse(const char *s, uint32_t *h)
-{
-	uint32_t maj, min;
-	int nmaj, nmin;
-
-	if (!strcmp(s, "root")) {
-		*h = TC_H_ROOT;
-		return 0;
-	}
-	if (!strcmp(s, "none")) {
-		*h = TC_H_UNSPEC;
-		return 0;
-	}
-	maj = tc_hex16(&s, &nmaj);
-	if (maj == UINT32_MAX || *s++ != ':')
-		return -EINVAL;
-	min = tc_hex16(&s, &nmin);
-	if (min == UINT32_MAX || *s || !(nmaj + nmin))
-		return -EINVAL;
-	*h = maj << 16 | min;
-	return 0;
-}
-
-/*
- * Writing.  json-c returns NULL when it cannot allocate, and NULL is also how
- * it spells a JSON null, so allocation failures are collected in struct jw
- * and nulls are added only through jw_null().
- */
-struct jw {
-	bool oom;
-};
-
-static void jw_add(struct jw *w, struct json_object *obj, const char *key,
-		   struct json_object *val)
-{
-	if (!val) {
-		w->oom = true;
-		return;
-	}
-	if (!obj || json_object_object_add(obj, key, val)) {
-		json_object_put(val);
-		w->oom = true;
-	}
-}
-
-static void jw_null(struct jw *w, struct json_object *obj, const char *key)
-{
-	if (!obj || json_object_object_add(obj, key, NULL))
-		w->oom = true;
-}
-
-static void jw_append(struct jw *w, struct json_object *arr,
-		      struct json_object *val)
-{
-	if (!val) {
-		w->oom = true;
-		return;
-	}
-	if (!arr || json_object_array_add(arr, val)) {
-		json_object_put(val);
-		w->oom = true;
-	}
-}
-
-static void jw_i64(struct jw *w, struct json_object *obj, const char *key,
-		   int64_t v)
-{
-	jw_add(w, obj, key, json_object_new_int64(v));
-}
-
-static void jw_u64(struct jw *w, struct json_object *obj, const char *key,
-		   uint64_t v)
-{
-	jw_add(w, obj, key, json_object_new_uint64(v));
-}
-
-static void jw_bool(struct jw *w, struct json_object *obj, const char *key,
-		    bool v)
-{
-	jw_add(w, obj, key, json_object_new_boolean(v));
-}
-
-/* A string, or null for NULL. */
-static void jw_str(struct jw *w, struct json_object *obj, const char *key,
-		   const char *s)
-{
-	if (s)
-		jw_add(w, obj, key, json_object_new_string(s));
-	else
-		jw_null(w, obj, key);
-}
-
-/* A string, or null for "" (the model's "unknown" or "none"). */
-static void jw_str_opt(struct jw *w, struct json_object *obj,
-		       const char *key, const char *s)
-{
-	jw_str(w, obj, key, *s ? s : NULL);
-}
+/* Writing: struct nt_jw (util/json.h) collects allocation failures. */
 
 static struct json_object *mask_json(const struct nt_cpumask *mask)
 {
@@ -256,10 +124,10 @@ static struct json_object *mask_json(const struct nt_cpumask *mask)
 	return val;
 }
 
-static void jw_mask(struct jw *w, struct json_object *obj, const char *key,
+static void jw_mask(struct nt_jw *w, struct json_object *obj, const char *key,
 		    const struct nt_cpumask *mask)
 {
-	jw_add(w, obj, key, mask_json(mask));
+	nt_jw_add(w, obj, key, mask_json(mask));
 }
 
 /*
@@ -267,46 +135,30 @@ static void jw_mask(struct jw *w, struct json_object *obj, const char *key,
  * UNSUPPORTED, so readers can tell "not read" from "the kernel has none".
  * Return: true when the caller should add the values.
  */
-static bool jw_state(struct jw *w, struct json_object *obj, const char *key,
+static bool jw_state(struct nt_jw *w, struct json_object *obj, const char *key,
 		     enum nt_state state)
 {
 	if (state == NT_STATE_UNSUPPORTED)
-		jw_null(w, obj, key);
+		nt_jw_null(w, obj, key);
 	return state == NT_STATE_OK;
 }
 
-static struct json_object *time_json(int64_t ns)
-{
-	time_t sec = ns / NS_PER_SEC;
-	long nsec = ns % NS_PER_SEC;
-	char buf[64];
-	struct tm tm;
-	size_t len;
-
-	if (nsec < 0) {
-		nsec += NS_PER_SEC;
-		sec--;
-	}
-	if (!gmtime_r(&sec, &tm))
-		return json_object_new_string("");
-	len = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, sizeof(buf) - len, ".%09ldZ", nsec);
-	return json_object_new_string(buf);
-}
-
-static struct json_object *sources_json(struct jw *w, uint32_t sources)
+static struct json_object *sources_json(struct nt_jw *w, uint32_t sources)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(source_names); i++)
+	for (i = 0; i < ARRAY_SIZE(source_names); i++) {
+		const char *name = source_names[i].name;
+
 		if (sources & source_names[i].bit)
-			jw_append(w, arr,
-				  json_object_new_string(source_names[i].name));
+			nt_jw_append(w, arr, json_object_new_string(name));
+	}
 	return arr;
 }
 
-static struct json_object *cpus_json(struct jw *w, const struct nt_host *host)
+static struct json_object *cpus_json(struct nt_jw *w,
+				      const struct nt_host *host)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
@@ -315,18 +167,19 @@ static struct json_object *cpus_json(struct jw *w, const struct nt_host *host)
 		const struct nt_cpu *c = &host->cpus[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "id", c->id);
-		jw_bool(w, o, "online", c->online);
-		jw_i64(w, o, "core", c->core_id);
-		jw_i64(w, o, "package", c->package_id);
-		jw_i64(w, o, "node", c->node);
+		nt_jw_i64(w, o, "id", c->id);
+		nt_jw_bool(w, o, "online", c->online);
+		nt_jw_i64(w, o, "core", c->core_id);
+		nt_jw_i64(w, o, "package", c->package_id);
+		nt_jw_i64(w, o, "node", c->node);
 		jw_mask(w, o, "thread_siblings", &c->thread_siblings);
-		jw_append(w, arr, o);
+		nt_jw_append(w, arr, o);
 	}
 	return arr;
 }
 
-static struct json_object *nodes_json(struct jw *w, const struct nt_host *host)
+static struct json_object *nodes_json(struct nt_jw *w,
+				       const struct nt_host *host)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
@@ -334,14 +187,14 @@ static struct json_object *nodes_json(struct jw *w, const struct nt_host *host)
 	for (i = 0; i < host->n_nodes; i++) {
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "id", host->nodes[i].id);
+		nt_jw_i64(w, o, "id", host->nodes[i].id);
 		jw_mask(w, o, "cpus", &host->nodes[i].cpus);
-		jw_append(w, arr, o);
+		nt_jw_append(w, arr, o);
 	}
 	return arr;
 }
 
-static struct json_object *attrs_json(struct jw *w,
+static struct json_object *attrs_json(struct nt_jw *w,
 				      const struct u32_attr *attrs, size_t n,
 				      const void *base, uint32_t present)
 {
@@ -350,8 +203,8 @@ static struct json_object *attrs_json(struct jw *w,
 
 	for (i = 0; i < n; i++)
 		if (present & attrs[i].bit)
-			jw_i64(w, o, attrs[i].name,
-			       *u32_at((void *)base, attrs[i].off));
+			nt_jw_i64(w, o, attrs[i].name,
+				  *u32_at((void *)base, attrs[i].off));
 	return o;
 }
 
@@ -361,7 +214,7 @@ static const char *state_name(enum nt_state state)
 }
 
 /* A queue mask: a CPU list, or null plus a marker saying why not. */
-static void jw_queue_mask(struct jw *w, struct json_object *o,
+static void jw_queue_mask(struct nt_jw *w, struct json_object *o,
 			  const char *key, const char *marker,
 			  enum nt_state state, const struct nt_cpumask *mask)
 {
@@ -369,11 +222,12 @@ static void jw_queue_mask(struct jw *w, struct json_object *o,
 		jw_mask(w, o, key, mask);
 		return;
 	}
-	jw_null(w, o, key);
-	jw_add(w, o, marker, json_object_new_string(state_name(state)));
+	nt_jw_null(w, o, key);
+	nt_jw_add(w, o, marker, json_object_new_string(state_name(state)));
 }
 
-static struct json_object *queues_json(struct jw *w, const struct nt_iface *ifc)
+static struct json_object *queues_json(struct nt_jw *w,
+					const struct nt_iface *ifc)
 {
 	struct json_object *q = json_object_new_object();
 	struct json_object *rx = json_object_new_array();
@@ -384,27 +238,28 @@ static struct json_object *queues_json(struct jw *w, const struct nt_iface *ifc)
 		const struct nt_rxq *r = &ifc->rxq[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "index", r->index);
+		nt_jw_i64(w, o, "index", r->index);
 		jw_queue_mask(w, o, "rps_cpus", "rps", r->rps_state,
 			      &r->rps_cpus);
-		jw_i64(w, o, "rps_flow_cnt", r->rps_flow_cnt);
-		jw_append(w, rx, o);
+		nt_jw_i64(w, o, "rps_flow_cnt", r->rps_flow_cnt);
+		nt_jw_append(w, rx, o);
 	}
 	for (i = 0; i < ifc->n_txq; i++) {
 		const struct nt_txq *t = &ifc->txq[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "index", t->index);
+		nt_jw_i64(w, o, "index", t->index);
 		jw_queue_mask(w, o, "xps_cpus", "xps", t->xps_state,
 			      &t->xps_cpus);
-		jw_append(w, tx, o);
+		nt_jw_append(w, tx, o);
 	}
-	jw_add(w, q, "rx", rx);
-	jw_add(w, q, "tx", tx);
+	nt_jw_add(w, q, "rx", rx);
+	nt_jw_add(w, q, "tx", tx);
 	return q;
 }
 
-static struct json_object *irqs_json(struct jw *w, const struct nt_iface *ifc)
+static struct json_object *irqs_json(struct nt_jw *w,
+				      const struct nt_iface *ifc)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t i;
@@ -413,31 +268,31 @@ static struct json_object *irqs_json(struct jw *w, const struct nt_iface *ifc)
 		const struct nt_iface_irq *irq = &ifc->irqs[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "irq", irq->irq);
-		jw_str(w, o, "name", irq->name);
+		nt_jw_i64(w, o, "irq", irq->irq);
+		nt_jw_str(w, o, "name", irq->name);
 		if (irq->queue == -1)
-			jw_null(w, o, "queue");
+			nt_jw_null(w, o, "queue");
 		else
-			jw_i64(w, o, "queue", irq->queue);
-		jw_str_opt(w, o, "queue_type", irq->queue_type);
+			nt_jw_i64(w, o, "queue", irq->queue);
+		nt_jw_str_opt(w, o, "queue_type", irq->queue_type);
 		jw_mask(w, o, "affinity", &irq->affinity);
 		jw_mask(w, o, "effective_affinity", &irq->effective_affinity);
-		jw_i64(w, o, "node", irq->node);
-		jw_append(w, arr, o);
+		nt_jw_i64(w, o, "node", irq->node);
+		nt_jw_append(w, arr, o);
 	}
 	return arr;
 }
 
-static void jw_u64_fields(struct jw *w, struct json_object *o,
+static void jw_u64_fields(struct nt_jw *w, struct json_object *o,
 			  const struct u64_field *f, size_t n, const void *base)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		jw_u64(w, o, f[i].name, *u64_at((void *)base, f[i].off));
+		nt_jw_u64(w, o, f[i].name, *u64_at((void *)base, f[i].off));
 }
 
-static struct json_object *stats_json(struct jw *w,
+static struct json_object *stats_json(struct nt_jw *w,
 				      const struct nt_link_stats *stats)
 {
 	struct json_object *o = json_object_new_object();
@@ -447,7 +302,7 @@ static struct json_object *stats_json(struct jw *w,
 	return o;
 }
 
-static struct json_object *qdiscs_json(struct jw *w,
+static struct json_object *qdiscs_json(struct nt_jw *w,
 				       const struct nt_iface *ifc)
 {
 	struct json_object *arr = json_object_new_array();
@@ -458,76 +313,77 @@ static struct json_object *qdiscs_json(struct jw *w,
 		const struct nt_qdisc *q = &ifc->qdiscs[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_str(w, o, "kind", q->kind);
-		tc_handle_format(q->handle, buf, sizeof(buf));
-		jw_str(w, o, "handle", buf);
-		tc_handle_format(q->parent, buf, sizeof(buf));
-		jw_str(w, o, "parent", buf);
+		nt_jw_str(w, o, "kind", q->kind);
+		nt_tc_handle_format(q->handle, buf, sizeof(buf));
+		nt_jw_str(w, o, "handle", buf);
+		nt_tc_handle_format(q->parent, buf, sizeof(buf));
+		nt_jw_str(w, o, "parent", buf);
 		jw_u64_fields(w, o, qdisc_fields, ARRAY_SIZE(qdisc_fields), q);
-		jw_append(w, arr, o);
+		nt_jw_append(w, arr, o);
 	}
 	return arr;
 }
 
-static struct json_object *counters_json(struct jw *w,
+static struct json_object *counters_json(struct nt_jw *w,
 					 const struct nt_counters *c)
 {
 	struct json_object *o = json_object_new_object();
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
-		jw_i64(w, o, c->v[i].name, c->v[i].value);
+		nt_jw_i64(w, o, c->v[i].name, c->v[i].value);
 	return o;
 }
 
-static void jw_iface_link(struct jw *w, struct json_object *o,
+static void jw_iface_link(struct nt_jw *w, struct json_object *o,
 			  const struct nt_iface *ifc)
 {
-	jw_str(w, o, "name", ifc->name);
-	jw_i64(w, o, "ifindex", ifc->ifindex);
-	jw_str_opt(w, o, "kind", ifc->kind);
-	jw_str_opt(w, o, "driver", ifc->driver);
-	jw_str_opt(w, o, "bus_info", ifc->bus_info);
-	jw_bool(w, o, "virtual", ifc->is_virtual);
+	nt_jw_str(w, o, "name", ifc->name);
+	nt_jw_i64(w, o, "ifindex", ifc->ifindex);
+	nt_jw_str_opt(w, o, "kind", ifc->kind);
+	nt_jw_str_opt(w, o, "driver", ifc->driver);
+	nt_jw_str_opt(w, o, "bus_info", ifc->bus_info);
+	nt_jw_bool(w, o, "virtual", ifc->is_virtual);
 	if (ifc->speed == -1)
-		jw_null(w, o, "speed");
+		nt_jw_null(w, o, "speed");
 	else
-		jw_i64(w, o, "speed", ifc->speed);
-	jw_str_opt(w, o, "duplex", ifc->duplex);
-	jw_i64(w, o, "numa_node", ifc->numa_node);
-	jw_i64(w, o, "mtu", ifc->mtu);
-	jw_i64(w, o, "txqlen", ifc->txqlen);
-	jw_str(w, o, "operstate", ifc->operstate);
-	jw_str_opt(w, o, "qdisc", ifc->qdisc);
-	jw_i64(w, o, "master_ifindex", ifc->master_ifindex);
-	jw_i64(w, o, "num_rx_queues", ifc->num_rx_queues);
-	jw_i64(w, o, "num_tx_queues", ifc->num_tx_queues);
+		nt_jw_i64(w, o, "speed", ifc->speed);
+	nt_jw_str_opt(w, o, "duplex", ifc->duplex);
+	nt_jw_i64(w, o, "numa_node", ifc->numa_node);
+	nt_jw_i64(w, o, "mtu", ifc->mtu);
+	nt_jw_i64(w, o, "txqlen", ifc->txqlen);
+	nt_jw_str(w, o, "operstate", ifc->operstate);
+	nt_jw_str_opt(w, o, "qdisc", ifc->qdisc);
+	nt_jw_i64(w, o, "master_ifindex", ifc->master_ifindex);
+	nt_jw_i64(w, o, "num_rx_queues", ifc->num_rx_queues);
+	nt_jw_i64(w, o, "num_tx_queues", ifc->num_tx_queues);
 }
 
-static struct json_object *iface_json(struct jw *w, const struct nt_iface *ifc)
+static struct json_object *iface_json(struct nt_jw *w,
+				       const struct nt_iface *ifc)
 {
 	struct json_object *o = json_object_new_object();
 
 	jw_iface_link(w, o, ifc);
 	if (jw_state(w, o, "rings", ifc->rings.state))
-		jw_add(w, o, "rings", attrs_json(w, ring_attrs,
-						 ARRAY_SIZE(ring_attrs),
-						 &ifc->rings,
-						 ifc->rings.present));
+		nt_jw_add(w, o, "rings", attrs_json(w, ring_attrs,
+						    ARRAY_SIZE(ring_attrs),
+						    &ifc->rings,
+						    ifc->rings.present));
 	if (jw_state(w, o, "channels", ifc->channels.state))
-		jw_add(w, o, "channels", attrs_json(w, chan_attrs,
-						    ARRAY_SIZE(chan_attrs),
-						    &ifc->channels,
-						    ifc->channels.present));
-	jw_add(w, o, "queues", queues_json(w, ifc));
-	jw_add(w, o, "irqs", irqs_json(w, ifc));
+		nt_jw_add(w, o, "channels", attrs_json(w, chan_attrs,
+						       ARRAY_SIZE(chan_attrs),
+						       &ifc->channels,
+						       ifc->channels.present));
+	nt_jw_add(w, o, "queues", queues_json(w, ifc));
+	nt_jw_add(w, o, "irqs", irqs_json(w, ifc));
 	if (jw_state(w, o, "stats", ifc->link_stats_state))
-		jw_add(w, o, "stats", stats_json(w, &ifc->stats));
+		nt_jw_add(w, o, "stats", stats_json(w, &ifc->stats));
 	if (jw_state(w, o, "qdiscs", ifc->qdiscs_state))
-		jw_add(w, o, "qdiscs", qdiscs_json(w, ifc));
+		nt_jw_add(w, o, "qdiscs", qdiscs_json(w, ifc));
 	if (jw_state(w, o, "driver_stats", ifc->driver_stats_state))
-		jw_add(w, o, "driver_stats",
-		       counters_json(w, &ifc->driver_stats));
+		nt_jw_add(w, o, "driver_stats",
+			  counters_json(w, &ifc->driver_stats));
 	return o;
 }
 
@@ -541,7 +397,7 @@ static bool iface_wanted(const char *name, const char *const *only)
 	return false;
 }
 
-static struct json_object *ifaces_json(struct jw *w,
+static struct json_object *ifaces_json(struct nt_jw *w,
 				       const struct nt_host *host,
 				       const char *const *only)
 {
@@ -550,11 +406,11 @@ static struct json_object *ifaces_json(struct jw *w,
 
 	for (i = 0; i < host->n_ifaces; i++)
 		if (iface_wanted(host->ifaces[i].name, only))
-			jw_append(w, arr, iface_json(w, &host->ifaces[i]));
+			nt_jw_append(w, arr, iface_json(w, &host->ifaces[i]));
 	return arr;
 }
 
-static struct json_object *sysctls_json(struct jw *w,
+static struct json_object *sysctls_json(struct nt_jw *w,
 					const struct nt_host *host)
 {
 	struct json_object *o = json_object_new_object();
@@ -562,12 +418,12 @@ static struct json_object *sysctls_json(struct jw *w,
 
 	for (i = 0; i < host->n_sysctls; i++)
 		if (host->sysctls[i].name)
-			jw_str(w, o, host->sysctls[i].name,
-			       host->sysctls[i].value);
+			nt_jw_str(w, o, host->sysctls[i].name,
+				  host->sysctls[i].value);
 	return o;
 }
 
-static struct json_object *words_json(struct jw *w, const char *s)
+static struct json_object *words_json(struct nt_jw *w, const char *s)
 {
 	struct json_object *arr = json_object_new_array();
 	size_t n;
@@ -577,30 +433,30 @@ static struct json_object *words_json(struct jw *w, const char *s)
 		n = strcspn(s, " \t\n");
 		if (!n)
 			return arr;
-		jw_append(w, arr, json_object_new_string_len(s, n));
+		nt_jw_append(w, arr, json_object_new_string_len(s, n));
 		s += n;
 	}
 }
 
 /* Derived for readers' convenience; the sysctls hold the truth. */
-static struct json_object *congestion_json(struct jw *w,
+static struct json_object *congestion_json(struct nt_jw *w,
 					   const struct nt_host *host)
 {
 	struct json_object *o = json_object_new_object();
 	const char *avail;
 
-	jw_str(w, o, "current",
-	       nt_host_sysctl(host, "net.ipv4.tcp_congestion_control"));
+	nt_jw_str(w, o, "current",
+		  nt_host_sysctl(host, "net.ipv4.tcp_congestion_control"));
 	avail = nt_host_sysctl(host,
 			       "net.ipv4.tcp_available_congestion_control");
 	if (avail)
-		jw_add(w, o, "available", words_json(w, avail));
+		nt_jw_add(w, o, "available", words_json(w, avail));
 	else
-		jw_null(w, o, "available");
+		nt_jw_null(w, o, "available");
 	return o;
 }
 
-static struct json_object *softnet_json(struct jw *w,
+static struct json_object *softnet_json(struct nt_jw *w,
 					const struct nt_host *host)
 {
 	struct json_object *arr = json_object_new_array();
@@ -610,16 +466,16 @@ static struct json_object *softnet_json(struct jw *w,
 		const struct nt_softnet *s = &host->softnet[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "cpu", s->cpu);
-		jw_i64(w, o, "ncols", s->ncols);
+		nt_jw_i64(w, o, "cpu", s->cpu);
+		nt_jw_i64(w, o, "ncols", s->ncols);
 		jw_u64_fields(w, o, softnet_fields, ARRAY_SIZE(softnet_fields),
 			      s);
-		jw_append(w, arr, o);
+		nt_jw_append(w, arr, o);
 	}
 	return arr;
 }
 
-static struct json_object *listeners_json(struct jw *w,
+static struct json_object *listeners_json(struct nt_jw *w,
 					  const struct nt_host *host)
 {
 	struct json_object *arr = json_object_new_array();
@@ -628,119 +484,121 @@ static struct json_object *listeners_json(struct jw *w,
 		const struct nt_listener *s = &host->listeners[i];
 		struct json_object *o = json_object_new_object();
 
-		jw_i64(w, o, "family", s->family == AF_INET6 ? 6 : 4);
-		jw_str(w, o, "addr", s->addr);
-		jw_i64(w, o, "port", s->port);
-		jw_i64(w, o, "accept_queue", s->accept_queue);
-		jw_i64(w, o, "backlog", s->backlog);
-		jw_append(w, arr, o);
+		nt_jw_i64(w, o, "family", s->family == AF_INET6 ? 6 : 4);
+		nt_jw_str(w, o, "addr", s->addr);
+		nt_jw_i64(w, o, "port", s->port);
+		nt_jw_i64(w, o, "accept_queue", s->accept_queue);
+		nt_jw_i64(w, o, "backlog", s->backlog);
+		nt_jw_append(w, arr, o);
 	}
 	return arr;
 }
 
-static struct json_object *cpu_ids_json(struct jw *w, const uint32_t *ids,
+static struct json_object *cpu_ids_json(struct nt_jw *w, const uint32_t *ids,
 					uint32_t ncpus)
 {
 	struct json_object *arr = json_object_new_array();
 	uint32_t i;
 
 	for (i = 0; i < ncpus; i++)
-		jw_append(w, arr, json_object_new_int64(ids ? ids[i] : i));
+		nt_jw_append(w, arr, json_object_new_int64(ids ? ids[i] : i));
 	return arr;
 }
 
-static struct json_object *counts_json(struct jw *w, const uint64_t *counts,
+static struct json_object *counts_json(struct nt_jw *w, const uint64_t *counts,
 				       uint32_t ncpus)
 {
 	struct json_object *arr = json_object_new_array();
 	uint32_t i;
 
 	for (i = 0; i < ncpus; i++)
-		jw_append(w, arr, json_object_new_uint64(counts ? counts[i]
-								: 0));
+		nt_jw_append(w, arr, json_object_new_uint64(counts ? counts[i]
+								   : 0));
 	return arr;
 }
 
-static struct json_object *interrupts_json(struct jw *w,
+static struct json_object *interrupts_json(struct nt_jw *w,
 					   const struct nt_interrupts *t)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *lines = json_object_new_array();
 	size_t i;
 
-	jw_add(w, o, "cpus", cpu_ids_json(w, t->cpu_ids, t->ncpus));
+	nt_jw_add(w, o, "cpus", cpu_ids_json(w, t->cpu_ids, t->ncpus));
 	for (i = 0; i < t->n; i++) {
 		const struct nt_interrupt *line = &t->v[i];
 		struct json_object *l = json_object_new_object();
 
-		jw_str(w, l, "id", line->id);
-		jw_str(w, l, "chip", line->chip);
-		jw_str(w, l, "name", line->name);
-		jw_add(w, l, "counts", counts_json(w, line->counts, t->ncpus));
-		jw_append(w, lines, l);
+		nt_jw_str(w, l, "id", line->id);
+		nt_jw_str(w, l, "chip", line->chip);
+		nt_jw_str(w, l, "name", line->name);
+		nt_jw_add(w, l, "counts",
+			  counts_json(w, line->counts, t->ncpus));
+		nt_jw_append(w, lines, l);
 	}
-	jw_add(w, o, "lines", lines);
+	nt_jw_add(w, o, "lines", lines);
 	return o;
 }
 
-static struct json_object *softirqs_json(struct jw *w,
+static struct json_object *softirqs_json(struct nt_jw *w,
 					 const struct nt_softirqs *t)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *rows = json_object_new_array();
 	size_t i;
 
-	jw_add(w, o, "cpus", cpu_ids_json(w, t->cpu_ids, t->ncpus));
+	nt_jw_add(w, o, "cpus", cpu_ids_json(w, t->cpu_ids, t->ncpus));
 	for (i = 0; i < t->n; i++) {
 		const struct nt_softirq *row = &t->v[i];
 		struct json_object *r = json_object_new_object();
 
-		jw_str(w, r, "name", row->name);
-		jw_add(w, r, "counts", counts_json(w, row->counts, t->ncpus));
-		jw_append(w, rows, r);
+		nt_jw_str(w, r, "name", row->name);
+		nt_jw_add(w, r, "counts",
+			  counts_json(w, row->counts, t->ncpus));
+		nt_jw_append(w, rows, r);
 	}
-	jw_add(w, o, "rows", rows);
+	nt_jw_add(w, o, "rows", rows);
 	return o;
 }
 
-static void jw_host_head(struct jw *w, struct json_object *o,
+static void jw_host_head(struct nt_jw *w, struct json_object *o,
 			 const struct nt_host *host)
 {
-	jw_i64(w, o, "nettune_snapshot", NT_SNAPSHOT_VERSION);
+	nt_jw_i64(w, o, "nettune_snapshot", NT_SNAPSHOT_VERSION);
 	/* "taken" is for people; the integers make loading exact. */
-	jw_add(w, o, "taken", time_json(host->taken_ns));
-	jw_i64(w, o, "taken_ns", host->taken_ns);
-	jw_i64(w, o, "mono_ns", host->mono_ns);
-	jw_str(w, o, "hostname", host->hostname);
-	jw_str(w, o, "kernel", host->kernel);
-	jw_str(w, o, "root", host->root);
-	jw_add(w, o, "sources", sources_json(w, host->sources));
+	nt_jw_add(w, o, "taken", nt_json_time(host->taken_ns));
+	nt_jw_i64(w, o, "taken_ns", host->taken_ns);
+	nt_jw_i64(w, o, "mono_ns", host->mono_ns);
+	nt_jw_str(w, o, "hostname", host->hostname);
+	nt_jw_str(w, o, "kernel", host->kernel);
+	nt_jw_str(w, o, "root", host->root);
+	nt_jw_add(w, o, "sources", sources_json(w, host->sources));
 }
 
 struct json_object *nt_snapshot_to_json(const struct nt_host *host,
 					const char *const *only)
 {
 	struct json_object *o = json_object_new_object();
-	struct jw w = { .oom = !o };
+	struct nt_jw w = { .oom = !o };
 
 	jw_host_head(&w, o, host);
-	jw_add(&w, o, "cpus", cpus_json(&w, host));
-	jw_add(&w, o, "numa_nodes", nodes_json(&w, host));
-	jw_add(&w, o, "interfaces", ifaces_json(&w, host, only));
-	jw_add(&w, o, "sysctls", sysctls_json(&w, host));
-	jw_add(&w, o, "congestion_control", congestion_json(&w, host));
+	nt_jw_add(&w, o, "cpus", cpus_json(&w, host));
+	nt_jw_add(&w, o, "numa_nodes", nodes_json(&w, host));
+	nt_jw_add(&w, o, "interfaces", ifaces_json(&w, host, only));
+	nt_jw_add(&w, o, "sysctls", sysctls_json(&w, host));
+	nt_jw_add(&w, o, "congestion_control", congestion_json(&w, host));
 	if (host->irqbalance < 0)
-		jw_null(&w, o, "irqbalance");
+		nt_jw_null(&w, o, "irqbalance");
 	else
-		jw_bool(&w, o, "irqbalance", host->irqbalance);
-	jw_add(&w, o, "softnet", softnet_json(&w, host));
-	jw_add(&w, o, "interrupts", interrupts_json(&w, &host->interrupts));
-	jw_add(&w, o, "softirqs", softirqs_json(&w, &host->softirqs));
-	jw_add(&w, o, "snmp", counters_json(&w, &host->snmp));
-	jw_add(&w, o, "sockstat", counters_json(&w, &host->sockstat));
+		nt_jw_bool(&w, o, "irqbalance", host->irqbalance);
+	nt_jw_add(&w, o, "softnet", softnet_json(&w, host));
+	nt_jw_add(&w, o, "interrupts", interrupts_json(&w, &host->interrupts));
+	nt_jw_add(&w, o, "softirqs", softirqs_json(&w, &host->softirqs));
+	nt_jw_add(&w, o, "snmp", counters_json(&w, &host->snmp));
+	nt_jw_add(&w, o, "sockstat", counters_json(&w, &host->sockstat));
 	/* only when read: an empty list means "no listener", not "unknown" */
 	if (host->sources & NT_SRC_SOCKDIAG)
-		jw_add(&w, o, "listeners", listeners_json(&w, host));
+		nt_jw_add(&w, o, "listeners", listeners_json(&w, host));
 	if (w.oom) {
 		json_object_put(o);
 		return NULL;
@@ -1011,7 +869,7 @@ static void conv_tc_handle(struct ld *l, struct json_object *val, void *out)
 	size_t len;
 
 	s = ld_string(l, val, &len);
-	if (s && tc_handle_parse(s, out))
+	if (s && nt_tc_handle_parse(s, out))
 		ld_fail(l, "expected a tc handle such as \"8001:\", \"root\"");
 }
 
@@ -1582,78 +1440,6 @@ int nt_snapshot_from_json(struct json_object *obj, struct nt_host *host,
 	return l.ret;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Make the rename itself durable; some file systems refuse, harmlessly. */
-static void sync_dir(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int fd;
-
-	if (!dir)
-		return;
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-/* Readers never see half a snapshot: write aside, fsync, rename over. */
-static int write_atomic(const char *path, const char *text,
-			struct nt_err *err)
-{
-	char *tmp;
-	int fd, ret;
-
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = nt_err_set(err, errno, "%s: cannot write: %s", tmp,
-				 strerror(errno));
-		free(tmp);
-		return ret;
-	}
-	ret = write_all(fd, text, strlen(text));
-	if (!ret)
-		ret = write_all(fd, "\n", 1);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		nt_err_set(err, -ret, "%s: cannot write: %s", path,
-			   strerror(-ret));
-	} else {
-		sync_dir(path);
-	}
-	free(tmp);
-	return ret;
-}
-
 int nt_snapshot_save(const struct nt_host *host, const char *path,
 		     struct nt_err *err)
 {
@@ -1665,99 +1451,11 @@ int nt_snapshot_save(const struct nt_host *host, const char *path,
 		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
 	text = json_object_to_json_string_ext(obj, NT_JSON_FLAGS);
 	if (text)
-		ret = write_atomic(path, text, err);
+		ret = nt_file_write_atomic(path, text, err);
 	else
 		ret = nt_err_set(err, ENOMEM, "%s: out of memory", path);
 	json_object_put(obj);
 	return ret;
-}
-
-static int read_fd(int fd, char **text, size_t *len)
-{
-	size_t size = 65536;
-	char *buf = malloc(size + 1), *p;
-	int ret = 0;
-
-	*len = 0;
-	while (buf && !ret) {
-		ssize_t n = read(fd, buf + *len, size - *len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n ? -errno : 0;
-			break;
-		}
-		*len += n;
-		if (*len > NT_SNAPSHOT_MAX) {
-			ret = -EFBIG;
-		} else if (*len == size) {
-			size *= 2;
-			p = realloc(buf, size + 1);
-			if (!p)
-				free(buf);
-			buf = p;
-		}
-	}
-	if (!buf)
-		return -ENOMEM;
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	buf[*len] = '\0';
-	*text = buf;
-	return 0;
-}
-
-static int read_file(const char *path, char **text, size_t *len,
-		     struct nt_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return nt_err_set(err, errno, "%s: cannot read: %s", path,
-				  strerror(errno));
-	ret = read_fd(fd, text, len);
-	close(fd);
-	if (ret)
-		return nt_err_set(err, -ret, "%s: cannot read: %s", path,
-				  strerror(-ret));
-	return 0;
-}
-
-static int parse_text(const char *path, const char *text, size_t len,
-		      struct json_object **obj, struct nt_err *err)
-{
-	struct json_tokener *tok = json_tokener_new();
-	enum json_tokener_error jerr;
-	const char *why;
-	size_t end;
-
-	if (!tok)
-		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
-	/* Strict: what we accept is what we write, nothing looser. */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	*obj = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-
-	if (jerr == json_tokener_success) {
-		end += strspn(text + end, " \t\r\n");
-		if (end == len)
-			return 0;
-		json_object_put(*obj);
-		*obj = NULL;
-		why = "trailing data";
-	} else if (jerr == json_tokener_continue) {
-		why = "unexpected end of file";
-	} else {
-		why = json_tokener_error_desc(jerr);
-	}
-	return nt_err_set(err, EINVAL, "%s: not valid JSON: %s at offset %zu",
-			  path, why, end);
 }
 
 int nt_snapshot_load(const char *path, struct nt_host *host,
@@ -1770,10 +1468,10 @@ int nt_snapshot_load(const char *path, struct nt_host *host,
 	int ret;
 
 	memset(host, 0, sizeof(*host));
-	ret = read_file(path, &text, &len, err);
+	ret = nt_file_read_text(path, NT_SNAPSHOT_MAX, &text, &len, err);
 	if (ret)
 		return ret;
-	ret = parse_text(path, text, len, &obj, err);
+	ret = nt_json_parse(path, text, len, &obj, err);
 	free(text);
 	if (ret)
 		return ret;

@@ -9,15 +9,15 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-#include <time.h>
 
 #include <linux/pkt_sched.h>
 
 #include "model/snapshot.h"
 #include "output/audit.h"
+#include "util/json.h"
+#include "util/tc.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define NS_PER_SEC	1000000000LL
 
 #define COLOR_RED	"\033[31m"
 #define COLOR_YELLOW	"\033[33m"
@@ -202,52 +202,6 @@ static void print_text(FILE *out, const struct nt_audit_report *r)
 
 /* JSON ---------------------------------------------------------------- */
 
-/*
- * json-c takes a NULL value as JSON null, so allocation failures are
- * collected here and nulls are added only through jb_null().
- */
-struct jb {
-	bool oom;
-};
-
-static void jb_add(struct jb *b, struct json_object *obj, const char *key,
-		   struct json_object *val)
-{
-	if (!val) {
-		b->oom = true;
-		return;
-	}
-	if (!obj || json_object_object_add(obj, key, val)) {
-		json_object_put(val);
-		b->oom = true;
-	}
-}
-
-static void jb_null(struct jb *b, struct json_object *obj, const char *key)
-{
-	if (!obj || json_object_object_add(obj, key, NULL))
-		b->oom = true;
-}
-
-static void jb_append(struct jb *b, struct json_object *arr,
-		      struct json_object *val)
-{
-	if (!val) {
-		b->oom = true;
-		return;
-	}
-	if (!arr || json_object_array_add(arr, val)) {
-		json_object_put(val);
-		b->oom = true;
-	}
-}
-
-static void jb_str(struct jb *b, struct json_object *obj, const char *key,
-		   const char *s)
-{
-	jb_add(b, obj, key, json_object_new_string(s));
-}
-
 /* "420.500" -> "420.5", "420.000" -> "420.0": still a fraction to a reader */
 static void trim_zeros(char *num)
 {
@@ -279,37 +233,17 @@ static struct json_object *json_number(double v, bool integer)
 	return json_object_new_double_s(v, buf);
 }
 
-/* The same instant notation as the snapshot's "taken". */
-static struct json_object *json_time(int64_t ns)
-{
-	time_t sec = ns / NS_PER_SEC;
-	long nsec = ns % NS_PER_SEC;
-	char buf[64];
-	struct tm tm;
-	size_t len;
-
-	if (nsec < 0) {
-		nsec += NS_PER_SEC;
-		sec--;
-	}
-	if (!gmtime_r(&sec, &tm))
-		return json_object_new_string("");
-	len = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, sizeof(buf) - len, ".%09ldZ", nsec);
-	return json_object_new_string(buf);
-}
-
-static struct json_object *host_json(struct jb *b, const struct nt_host *h)
+static struct json_object *host_json(struct nt_jw *w, const struct nt_host *h)
 {
 	struct json_object *o = json_object_new_object();
 
-	jb_str(b, o, "hostname", h->hostname);
-	jb_str(b, o, "kernel", h->kernel);
-	jb_add(b, o, "taken", json_time(h->taken_ns));
+	nt_jw_str(w, o, "hostname", h->hostname);
+	nt_jw_str(w, o, "kernel", h->kernel);
+	nt_jw_add(w, o, "taken", nt_json_time(h->taken_ns));
 	return o;
 }
 
-static struct json_object *evidence_json(struct jb *b,
+static struct json_object *evidence_json(struct nt_jw *w,
 					 const struct nt_finding *fd)
 {
 	struct json_object *o = json_object_new_object();
@@ -318,44 +252,41 @@ static struct json_object *evidence_json(struct jb *b,
 		const struct nt_evidence *ev = &fd->evidence[i];
 
 		if (isfinite(ev->value))
-			jb_add(b, o, ev->name,
-			       json_number(ev->value, ev->integer));
+			nt_jw_add(w, o, ev->name,
+				  json_number(ev->value, ev->integer));
 		else
-			jb_null(b, o, ev->name);
+			nt_jw_null(w, o, ev->name);
 	}
 	return o;
 }
 
-static struct json_object *fix_json(struct jb *b, const struct nt_change *c)
+static struct json_object *fix_json(struct nt_jw *w, const struct nt_change *c)
 {
 	struct json_object *o = json_object_new_object();
 
-	jb_str(b, o, "knob", c->knob);
-	jb_str(b, o, "subject", c->subject);
-	if (c->current[0])
-		jb_str(b, o, "current", c->current);
-	else
-		jb_null(b, o, "current");
-	jb_str(b, o, "target", c->target);
+	nt_jw_str(w, o, "knob", c->knob);
+	nt_jw_str(w, o, "subject", c->subject);
+	nt_jw_str_opt(w, o, "current", c->current);
+	nt_jw_str(w, o, "target", c->target);
 	if (c->reason[0])
-		jb_str(b, o, "reason", c->reason);
+		nt_jw_str(w, o, "reason", c->reason);
 	return o;
 }
 
-static struct json_object *finding_json(struct jb *b,
+static struct json_object *finding_json(struct nt_jw *w,
 					const struct nt_finding *fd)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *fixes = json_object_new_array();
 
-	jb_str(b, o, "id", fd->id);
-	jb_str(b, o, "severity", nt_severity_name(fd->severity));
-	jb_str(b, o, "subject", fd->subject);
-	jb_str(b, o, "summary", fd->summary);
-	jb_add(b, o, "evidence", evidence_json(b, fd));
+	nt_jw_str(w, o, "id", fd->id);
+	nt_jw_str(w, o, "severity", nt_severity_name(fd->severity));
+	nt_jw_str(w, o, "subject", fd->subject);
+	nt_jw_str(w, o, "summary", fd->summary);
+	nt_jw_add(w, o, "evidence", evidence_json(w, fd));
 	for (size_t i = 0; i < fd->n_fix; i++)
-		jb_append(b, fixes, fix_json(b, &fd->fix[i]));
-	jb_add(b, o, "fix", fixes);
+		nt_jw_append(w, fixes, fix_json(w, &fd->fix[i]));
+	nt_jw_add(w, o, "fix", fixes);
 	return o;
 }
 
@@ -363,18 +294,18 @@ static int print_json(FILE *out, const struct nt_audit_report *r)
 {
 	struct json_object *doc = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
-	struct jb b = { 0 };
+	struct nt_jw w = { 0 };
 	const char *text;
 
-	jb_add(&b, doc, "host", host_json(&b, r->cur));
+	nt_jw_add(&w, doc, "host", host_json(&w, r->cur));
 	if (r->prev && r->interval > 0)
-		jb_add(&b, doc, "interval", json_number(r->interval, false));
+		nt_jw_add(&w, doc, "interval", json_number(r->interval, false));
 	else
-		jb_add(&b, doc, "interval", json_object_new_int(0));
+		nt_jw_add(&w, doc, "interval", json_object_new_int(0));
 	for (size_t i = 0; i < r->findings->n; i++)
-		jb_append(&b, arr, finding_json(&b, &r->findings->v[i]));
-	jb_add(&b, doc, "findings", arr);
-	text = b.oom ? NULL :
+		nt_jw_append(&w, arr, finding_json(&w, &r->findings->v[i]));
+	nt_jw_add(&w, doc, "findings", arr);
+	text = w.oom ? NULL :
 	       json_object_to_json_string_ext(doc, NT_SNAPSHOT_JSON_FLAGS);
 	if (text)
 		fprintf(out, "%s\n", text);
@@ -523,18 +454,10 @@ static void prom_links(struct prom *p, const struct nt_host *h)
 /* tc's notation: handles as "8001:", parents as "root", ":1" or "1:2". */
 static void tc_handle(uint32_t h, bool parent, char *buf, size_t size)
 {
-	if (!parent)
-		snprintf(buf, size, "%x:", TC_H_MAJ(h) >> 16);
-	else if (h == TC_H_ROOT)
-		snprintf(buf, size, "root");
-	else if (h == TC_H_UNSPEC)
-		snprintf(buf, size, "none");
-	else if (!TC_H_MAJ(h))
-		snprintf(buf, size, ":%x", TC_H_MIN(h));
-	else if (!TC_H_MIN(h))
-		snprintf(buf, size, "%x:", TC_H_MAJ(h) >> 16);
+	if (parent)
+		nt_tc_handle_format(h, buf, size);
 	else
-		snprintf(buf, size, "%x:%x", TC_H_MAJ(h) >> 16, TC_H_MIN(h));
+		snprintf(buf, size, "%x:", TC_H_MAJ(h) >> 16);
 }
 
 #define QDISC_FAM(field, metric, type, help)				\

@@ -6,7 +6,6 @@
  * host would get.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -15,11 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "plan/plan.h"
+#include "util/file.h"
+#include "util/json.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NS_PER_SEC	1000000000LL
@@ -1411,70 +1411,27 @@ void nt_plan_free(struct nt_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
-/*
- * The plan file.  json-c returns NULL when it cannot allocate; every add
- * goes through add() so one failure is remembered and the document dropped.
- */
-static void add(struct json_object *obj, const char *key,
-		struct json_object *val, bool *oom)
-{
-	if (!val || json_object_object_add(obj, key, val)) {
-		json_object_put(val);
-		*oom = true;
-	}
-}
-
-static struct json_object *time_json(int64_t ns)
-{
-	time_t sec = ns / NS_PER_SEC;
-	long nsec = ns % NS_PER_SEC;
-	char buf[64];
-	struct tm tm;
-	size_t len;
-
-	if (nsec < 0) {
-		nsec += NS_PER_SEC;
-		sec--;
-	}
-	if (!gmtime_r(&sec, &tm))
-		return json_object_new_string("");
-	len = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + len, sizeof(buf) - len, ".%09ldZ", nsec);
-	return json_object_new_string(buf);
-}
-
-static struct json_object *change_json(const struct nt_change *c)
+/* The plan file, built with struct nt_jw (util/json.h). */
+static struct json_object *change_json(struct nt_jw *w,
+				       const struct nt_change *c)
 {
 	struct json_object *o = json_object_new_object();
-	bool oom = !o;
 
-	if (oom)
-		return NULL;
-	add(o, "knob", json_object_new_string(c->knob), &oom);
-	add(o, "subject", json_object_new_string(c->subject), &oom);
-	add(o, "current", json_object_new_string(c->current), &oom);
-	add(o, "target", json_object_new_string(c->target), &oom);
-	add(o, "reason", json_object_new_string(c->reason), &oom);
-	if (oom) {
-		json_object_put(o);
-		return NULL;
-	}
+	nt_jw_str(w, o, "knob", c->knob);
+	nt_jw_str(w, o, "subject", c->subject);
+	nt_jw_str(w, o, "current", c->current);
+	nt_jw_str(w, o, "target", c->target);
+	nt_jw_str(w, o, "reason", c->reason);
 	return o;
 }
 
-static struct json_object *changes_json(const struct nt_plan *plan)
+static struct json_object *changes_json(struct nt_jw *w,
+					const struct nt_plan *plan)
 {
 	struct json_object *arr = json_object_new_array();
-	struct json_object *c;
 
-	for (size_t i = 0; arr && i < plan->n; i++) {
-		c = change_json(&plan->v[i]);
-		if (!c || json_object_array_add(arr, c)) {
-			json_object_put(c);
-			json_object_put(arr);
-			return NULL;
-		}
-	}
+	for (size_t i = 0; i < plan->n; i++)
+		nt_jw_append(w, arr, change_json(w, &plan->v[i]));
 	return arr;
 }
 
@@ -1487,93 +1444,19 @@ static struct json_object *changes_json(const struct nt_plan *plan)
 struct json_object *nt_plan_to_json(const struct nt_plan *plan)
 {
 	struct json_object *o = json_object_new_object();
-	bool oom = !o;
+	struct nt_jw w = { .oom = !o };
 
-	if (oom)
-		return NULL;
-	add(o, "nettune_plan", json_object_new_int(PLAN_VERSION), &oom);
-	add(o, "profile", json_object_new_string(plan->profile), &oom);
-	add(o, "hostname", json_object_new_string(plan->hostname), &oom);
-	add(o, "made", time_json(plan->made_ns), &oom);
-	add(o, "made_ns", json_object_new_int64(plan->made_ns), &oom);
-	add(o, "changes", changes_json(plan), &oom);
-	if (oom) {
+	nt_jw_add(&w, o, "nettune_plan", json_object_new_int(PLAN_VERSION));
+	nt_jw_str(&w, o, "profile", plan->profile);
+	nt_jw_str(&w, o, "hostname", plan->hostname);
+	nt_jw_add(&w, o, "made", nt_json_time(plan->made_ns));
+	nt_jw_i64(&w, o, "made_ns", plan->made_ns);
+	nt_jw_add(&w, o, "changes", changes_json(&w, plan));
+	if (w.oom) {
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Make the rename durable; some file systems refuse, harmlessly. */
-static void sync_dir(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int fd;
-
-	if (!dir)
-		return;
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-/* apply reads exactly what was reviewed: never half a file. */
-static int write_atomic(const char *path, const char *text,
-			struct nt_err *err)
-{
-	char *tmp;
-	int fd, ret;
-
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = nt_err_set(err, errno, "%s: cannot write: %s", tmp,
-				 strerror(errno));
-		free(tmp);
-		return ret;
-	}
-	ret = write_all(fd, text, strlen(text));
-	if (!ret)
-		ret = write_all(fd, "\n", 1);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		nt_err_set(err, -ret, "%s: cannot write: %s", path,
-			   strerror(-ret));
-	} else {
-		sync_dir(path);
-	}
-	free(tmp);
-	return ret;
 }
 
 /**
@@ -1594,92 +1477,29 @@ int nt_plan_save(const struct nt_plan *plan, const char *path,
 	if (!doc)
 		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
 	text = json_object_to_json_string_ext(doc, PLAN_JSON_FLAGS);
+	/* apply reads exactly what was reviewed: never half a file. */
 	if (text)
-		ret = write_atomic(path, text, err);
+		ret = nt_file_write_atomic(path, text, err);
 	else
 		ret = nt_err_set(err, ENOMEM, "%s: out of memory", path);
 	json_object_put(doc);
 	return ret;
 }
 
+/* nt_file_read_text(), in the words plan errors have always used. */
 static int read_text(const char *path, char **text, size_t *len,
 		     struct nt_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t size = 16384;
-	char *buf, *bigger;
-	ssize_t n;
+	int ret = nt_file_read_text(path, PLAN_MAX_BYTES, text, len, NULL);
 
-	if (fd < 0)
-		return nt_err_set(err, errno, "%s: cannot read: %s", path,
-				  strerror(errno));
-	buf = malloc(size + 1);
-	*len = 0;
-	while (buf) {
-		n = read(fd, buf + *len, size - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			n = errno;
-			free(buf);
-			close(fd);
-			return nt_err_set(err, n, "%s: cannot read: %s", path,
-					  strerror(n));
-		}
-		if (n == 0)
-			break;
-		*len += n;
-		if (*len > PLAN_MAX_BYTES) {
-			free(buf);
-			close(fd);
-			return nt_err_set(err, EFBIG, "%s: too big for a plan",
-					  path);
-		}
-		if (*len == size) {
-			size *= 2;
-			bigger = realloc(buf, size + 1);
-			if (!bigger)
-				free(buf);
-			buf = bigger;
-		}
-	}
-	close(fd);
-	if (!buf)
+	if (ret == -EFBIG)
+		return nt_err_set(err, EFBIG, "%s: too big for a plan", path);
+	if (ret == -ENOMEM)
 		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
-	buf[*len] = '\0';
-	*text = buf;
+	if (ret)
+		return nt_err_set(err, -ret, "%s: cannot read: %s", path,
+				  strerror(-ret));
 	return 0;
-}
-
-static int parse_json(const char *path, const char *text, size_t len,
-		      struct json_object **obj, struct nt_err *err)
-{
-	struct json_tokener *tok = json_tokener_new();
-	enum json_tokener_error jerr;
-	const char *why;
-	size_t end;
-
-	if (!tok)
-		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	*obj = json_tokener_parse_ex(tok, text, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (jerr == json_tokener_success) {
-		end += strspn(text + end, " \t\r\n");
-		if (end == len)
-			return 0;
-		json_object_put(*obj);
-		*obj = NULL;
-		why = "trailing data";
-	} else if (jerr == json_tokener_continue) {
-		why = "unexpected end of file";
-	} else {
-		why = json_tokener_error_desc(jerr);
-	}
-	return nt_err_set(err, EINVAL, "%s: not valid JSON: %s at offset %zu",
-			  path, why, end);
 }
 
 /* Loading: every member type-checked; errors name it ("changes[2].target"). */
@@ -1843,7 +1663,7 @@ int nt_plan_load(const char *path, struct nt_plan *plan, struct nt_err *err)
 	ret = read_text(path, &text, &len, err);
 	if (ret)
 		return ret;
-	ret = parse_json(path, text, len, &doc, err);
+	ret = nt_json_parse(path, text, len, &doc, err);
 	free(text);
 	if (ret)
 		return ret;

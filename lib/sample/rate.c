@@ -67,16 +67,45 @@ const struct nt_listener *nt_host_listener(const struct nt_host *host,
 	return NULL;
 }
 
+const struct nt_iface *nt_prev_iface(const struct nt_host *prev,
+				     const struct nt_iface *ifc)
+{
+	const struct nt_iface *p;
+
+	if (!prev)
+		return NULL;
+	p = nt_host_iface(prev, ifc->name);
+	if (p && p->ifindex && ifc->ifindex && p->ifindex != ifc->ifindex)
+		return NULL;
+	return p;
+}
+
+bool nt_cpu_column(const uint32_t *ids, uint32_t n, uint32_t cpu,
+		   size_t *col)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((ids ? ids[i] : i) == cpu) {
+			*col = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool nt_counter_delta(const struct nt_counters *prev,
 		      const struct nt_counters *cur, const char *name,
-		      double seconds, int64_t *total, double *rate)
+		      double seconds, int64_t *total, double *rate,
+		      bool *backwards)
 {
 	int64_t before;
 
 	if (!nt_counters_get(cur, name, total))
 		return false;
 	*rate = 0;
-	if (prev && nt_counters_get(prev, name, &before))
+	*backwards = false;
+	if (prev && nt_counters_get(prev, name, &before)) {
 		*rate = nt_rate((uint64_t)before, (uint64_t)*total, seconds);
+		*backwards = before > *total;
+	}
 	return true;
 }

@@ -3,6 +3,7 @@
 #define NT_SAMPLE_RATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/host.h"
@@ -20,7 +21,7 @@ double nt_seconds_between(const struct nt_host *prev, const struct nt_host *cur)
 
 const struct nt_softnet *nt_host_softnet(const struct nt_host *host,
 					 uint32_t cpu);
-/** nt_host_qdisc() - a qdisc of @ifc by handle and parent, or NULL */
+/** nt_iface_qdisc() - a qdisc of @ifc by handle and parent, or NULL */
 const struct nt_qdisc *nt_iface_qdisc(const struct nt_iface *ifc,
 				      uint32_t handle, uint32_t parent);
 /** nt_host_interrupt() - a /proc/interrupts row by id ("38", "NMI"), or NULL */
@@ -34,15 +35,48 @@ const struct nt_listener *nt_host_listener(const struct nt_host *host,
 					   const struct nt_listener *like);
 
 /**
+ * nt_prev_iface() - the interface @ifc as an earlier look saw it
+ * @prev: the earlier look, or NULL
+ * @ifc: the interface now
+ *
+ * Matched by name and, when both looks know it, by ifindex: a device that
+ * was re-created under the same name starts its counters anew, so its old
+ * counters give no rate.
+ *
+ * Return: the interface in @prev, or NULL.
+ */
+const struct nt_iface *nt_prev_iface(const struct nt_host *prev,
+				     const struct nt_iface *ifc);
+
+/**
+ * nt_cpu_column() - the column of CPU @cpu in a per-CPU table
+ * @ids: CPU id of each column (/proc/softirqs, /proc/interrupts), or NULL
+ *	when column i is CPU i
+ * @n: number of columns
+ * @cpu: CPU id
+ * @col: out, its column
+ *
+ * CPUs come and go between two looks: columns are matched by CPU id,
+ * never by position.
+ *
+ * Return: false when the table has no column for @cpu.
+ */
+bool nt_cpu_column(const uint32_t *ids, uint32_t n, uint32_t cpu,
+		   size_t *col);
+
+/**
  * nt_counter_delta() - a named counter in @cur and its rise since @prev
  * @prev: earlier look, or NULL (then @rate is 0)
  * @total: out, the value in @cur
  * @rate: out, per second
+ * @backwards: out, true when @prev held more than @cur: the counter was
+ *	reset (a namespace or device re-created) and @rate, 0, proves nothing
  *
  * Return: false when @cur does not have the counter.
  */
 bool nt_counter_delta(const struct nt_counters *prev,
 		      const struct nt_counters *cur, const char *name,
-		      double seconds, int64_t *total, double *rate);
+		      double seconds, int64_t *total, double *rate,
+		      bool *backwards);
 
 #endif

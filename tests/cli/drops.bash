@@ -176,7 +176,12 @@ nt_with_softnet_flood() (
 	ns=$1
 	shift
 	dir=$BATS_TEST_TMPDIR
-	saved=${NT_SAVED_BACKLOG:?}
+	# one recipe at a time on this host: two runs lowering the global
+	# value at once would each save the other's 1 as the value to restore
+	exec 8>/tmp/nettune-netdev-backlog.lock
+	flock -w 120 8 || return 1
+	saved=$(sysctl -n net.core.netdev_max_backlog)
+	[ "$saved" -gt 1 ] || saved=${NT_SAVED_BACKLOG:?}
 	gen=
 	dog=
 	cmd=
@@ -194,7 +199,7 @@ nt_with_softnet_flood() (
 	setsid sh -c 'sleep 30
 		[ "$(sysctl -n net.core.netdev_max_backlog)" = 1 ] &&
 		sysctl -qw net.core.netdev_max_backlog="$1"' sh "$saved" \
-		</dev/null >/dev/null 2>&1 3>&- &
+		</dev/null >/dev/null 2>&1 3>&- 8>&- &
 	dog=$!
 	rm -f "$dir/softnet.ready" "$dir/softnet.stop"
 	sysctl -qw net.core.netdev_max_backlog=1

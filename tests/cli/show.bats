@@ -232,3 +232,17 @@ teardown_file() {
 	assert_failure 3
 	assert_output --partial "nosuch9"
 }
+
+@test "show and audit work unprivileged and show says what root sees" {
+	as_nobody() {
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			--inh-caps=-all "$@"
+	}
+	q='[.interfaces[] | {name, driver, rings, channels, queues, irqs}]'
+	run as_nobody "$NETTUNE" show --json
+	assert_success
+	mine=$(jq -c "$q" <<<"$output")
+	assert_equal "$mine" "$("$NETTUNE" show --json | jq -c "$q")"
+	run as_nobody "$NETTUNE" audit --json --interval 0
+	[ "$status" -lt 3 ] || fail "audit as nobody: $output"
+}

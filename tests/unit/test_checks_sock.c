@@ -19,6 +19,7 @@
 
 #include "audit/audit.h"
 #include "audit/checks.h"
+#include "sample/rate.h"
 #include "sys/procfs.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -376,7 +377,7 @@ static void test_quiet_host_bad_sysctls_only_info(void **state)
 	assert_null(find(f, "conntrack.table_full", NULL));
 	/* Old totals say so and name the interval. */
 	assert_non_null(strstr(need(f, "udp.rcvbuf_errors", "udp")->summary,
-			       "none during the interval"));
+			       "none in the last 1.0 s"));
 	/* Datagrams to closed ports that stopped: not worth a line. */
 	assert_null(find(f, "udp.no_ports", NULL));
 }
@@ -404,7 +405,7 @@ static void test_no_prev_at_most_info(void **state)
 	f = run_all(e, false);
 	assert_int_equal(nt_audit_worst(f), NT_SEV_INFO);
 	assert_non_null(strstr(need(f, "tcp.listen_overflows", "tcp")->summary,
-			       "--interval"));
+			       "look again with an interval"));
 	assert_int_equal(ev(need(f, "udp.rcvbuf_errors", "udp"),
 			    "rcvbuf_errors_total"), 900000);
 	need(f, "tcp.memory_pressure", "tcp");
@@ -492,7 +493,7 @@ static void test_listen_overflows_nearly_full_listener(void **state)
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_non_null(strstr(fd->summary, "is nearly full (460 waiting, "
 					    "backlog 512)"));
-	assert_non_null(strstr(fd->summary, "drops 2 connections/s"));
+	assert_non_null(strstr(fd->summary, "drops 2.0 connections/s"));
 	need_fix(fd, "sysctl", "net.core.somaxconn", "512", "4096");
 	need_fix(fd, "app.listen_backlog", "tcp :443", "512", "4096");
 }
@@ -540,6 +541,40 @@ static void test_counter_backwards_nothing(void **state)
 	f = run(e, "tcp", true);
 	assert_int_equal(f->n, 0);
 	assert_int_equal(run(e, "udp", true)->n, 0);
+}
+
+/* What the checks build on: a rise, and a counter that went down. */
+static void test_counter_delta_backwards(void **state)
+{
+	struct env *e = *state;
+	int64_t total;
+	double rate;
+	bool back;
+
+	counter(e, "TcpExtListenOverflows", 100, 150);
+	counter(e, "TcpExtTCPBacklogDrop", 100, 10);
+	assert_true(nt_counter_delta(&e->prev.snmp, &e->cur.snmp,
+				     "TcpExtListenOverflows", 2.0, &total,
+				     &rate, &back));
+	assert_int_equal(total, 150);
+	assert_true(rate == 25);
+	assert_false(back);
+	assert_true(nt_counter_delta(&e->prev.snmp, &e->cur.snmp,
+				     "TcpExtTCPBacklogDrop", 2.0, &total,
+				     &rate, &back));
+	assert_int_equal(total, 10);
+	assert_true(rate == 0);
+	assert_true(back);
+	/* No earlier look: a total, no rate, nothing went down. */
+	assert_true(nt_counter_delta(NULL, &e->cur.snmp,
+				     "TcpExtTCPBacklogDrop", 0, &total, &rate,
+				     &back));
+	assert_int_equal(total, 10);
+	assert_true(rate == 0);
+	assert_false(back);
+	assert_false(nt_counter_delta(&e->prev.snmp, &e->cur.snmp,
+				      "TcpExtNoSuchCounter", 2.0, &total,
+				      &rate, &back));
 }
 
 static void test_accept_queue_full_level(void **state)
@@ -1156,6 +1191,7 @@ int main(void)
 		T(test_listen_overflows_app_backlog_below_somaxconn),
 		T(test_listen_overflows_none_identified),
 		T(test_counter_backwards_nothing),
+		T(test_counter_delta_backwards),
 		T(test_accept_queue_full_level),
 		T(test_rcvq_prune),
 		T(test_prune_without_drops_info),
