@@ -196,6 +196,17 @@ static int read_qdiscs(struct nt_host *host, struct nt_err *err)
 	return ret;
 }
 
+/*
+ * Without sock_diag (tcp_diag not loadable) the listeners are unknown: the
+ * audit still runs and names no port, as it cannot.
+ */
+static void read_listeners(struct nt_host *host)
+{
+	if (nt_sockdiag_listeners(&host->listeners, &host->n_listeners,
+				  NULL) == 0)
+		host->sources |= NT_SRC_SOCKDIAG;
+}
+
 static int read_iface_irqs(struct nt_host *host, const struct nt_root *root,
 			   struct nt_iface *ifc, struct nt_err *err)
 {
@@ -300,13 +311,10 @@ static int collect_root(struct nt_host *host, const struct nt_root *root,
 		ret = read_ethtool(host, err);
 		if (!ret)
 			ret = read_qdiscs(host, err);
-		if (!ret && (opts->flags & NT_COLLECT_SOCKETS))
-			ret = nt_sockdiag_listeners(&host->listeners,
-						    &host->n_listeners, err);
 		if (ret)
 			return ret;
 		if (opts->flags & NT_COLLECT_SOCKETS)
-			host->sources |= NT_SRC_SOCKDIAG;
+			read_listeners(host);
 	}
 	return read_ifaces(host, root, opts->flags, err);
 }

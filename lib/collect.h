@@ -7,7 +7,8 @@
 
 enum nt_collect_flags {
 	NT_COLLECT_DRIVER_STATS = 1u << 0,	/* ethtool -S of every device */
-	NT_COLLECT_SOCKETS	= 1u << 1,	/* listening TCP sockets */
+	NT_COLLECT_SOCKETS	= 1u << 1,	/* listening TCP sockets; left
+						 * unknown without sock_diag */
 };
 
 struct nt_collect_opts {

@@ -25,6 +25,14 @@ else
 	bats --tap tests/cli 2>&1 | tee -a "$log" || status=1
 fi
 
+# The VM lab (tests/vm/): real NIC drivers in QEMU guests, when QEMU and
+# Debian's kernel are installed or can be; a visible skip when not.
+if vm_skip=$(sh tests/vm/run.sh --check-deps); then
+	sh tests/vm/run.sh 2>&1 | tee -a "$log" || status=1
+else
+	echo "# SKIPPED: VM lab: $vm_skip" | tee -a "$log"
+fi
+
 passed=$(grep -c '^ok ' "$log")
 failed=$(grep -c '^not ok' "$log")
 [ "$failed" -eq 0 ] || status=1

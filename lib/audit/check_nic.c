@@ -51,28 +51,11 @@ struct src {
 	double rate;
 };
 
-static const char *const ring_words[] = {
-	"no_buf", "nobuf", "out_of_buffer", "missed", "fifo", "overrun",
-	"alloc_fail", NULL
-};
-
-static const char *const drop_words[] = {
-	"drop", "discard", "miss", NULL
-};
-
 /* Link stats the link part reports; a driver copy of them is not new. */
 static const char *const link_names[] = {
 	"rx_missed_errors", "rx_fifo_errors", "rx_over_errors", "rx_dropped",
 	"tx_dropped", NULL
 };
-
-static bool has_word(const char *name, const char *const *words)
-{
-	for (; *words; words++)
-		if (strcasestr(name, *words))
-			return true;
-	return false;
-}
 
 static bool is_listed(const char *name, const char *const *names)
 {
@@ -147,9 +130,9 @@ static enum counter_class classify(const struct src *s, bool link_ok)
 		return CLASS_NONE;
 	if (link_ok && is_listed(s->name, link_names))
 		return CLASS_NONE;
-	if (strcmp(s->dir, "tx") && has_word(s->name, ring_words))
+	if (strcmp(s->dir, "tx") && nt_driver_counter_ring(s->name))
 		return CLASS_RING;
-	if (has_word(s->name, drop_words) || has_word(s->name, ring_words))
+	if (nt_driver_counter_drop(s->name))
 		return CLASS_DROP;
 	return CLASS_NONE;
 }

@@ -288,3 +288,30 @@ int nt_fix_rps_cpus(struct nt_finding *fd, const struct nt_host *host,
 	snprintf(subject, sizeof(subject), "%s rx-0", ifc->name);
 	return nt_finding_fix(fd, "rps.cpus", subject, "", target) != NULL;
 }
+
+static bool has_word(const char *name, const char *const *words)
+{
+	for (; *words; words++)
+		if (strcasestr(name, *words))
+			return true;
+	return false;
+}
+
+bool nt_driver_counter_ring(const char *name)
+{
+	static const char *const ring_words[] = {
+		"no_buf", "nobuf", "out_of_buffer", "oob", "missed", "fifo",
+		"overrun", "alloc_fail", NULL
+	};
+
+	return has_word(name, ring_words);
+}
+
+bool nt_driver_counter_drop(const char *name)
+{
+	static const char *const drop_words[] = {
+		"drop", "discard", "miss", NULL
+	};
+
+	return has_word(name, drop_words) || nt_driver_counter_ring(name);
+}

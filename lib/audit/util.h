@@ -53,6 +53,20 @@ enum nt_severity nt_rate_severity(const struct nt_audit_input *in,
  */
 enum nt_severity nt_level_severity(uint64_t used, uint64_t limit);
 
+/**
+ * nt_driver_counter_ring() - does a driver counter (ethtool -S) count
+ * packets lost because the rx ring had no free buffer?  "rx_no_buffer_count"
+ * (igb, e1000e), "rx_out_of_buffer" (mlx5), "pkts rx OOB" (vmxnet3),
+ * missed, FIFO and overrun counters, buffer allocation failures.
+ */
+bool nt_driver_counter_ring(const char *name);
+
+/**
+ * nt_driver_counter_drop() - does a driver counter count dropped packets
+ * of any kind (the ring counters above, and drop/discard/miss)?
+ */
+bool nt_driver_counter_drop(const char *name);
+
 /** nt_rate_text() - a rate for a sentence: "0.5", "12", "4200" */
 void nt_rate_text(char *buf, size_t size, double rate);
 

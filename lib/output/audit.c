@@ -12,6 +12,7 @@
 
 #include <linux/pkt_sched.h>
 
+#include "audit/util.h"
 #include "model/snapshot.h"
 #include "output/audit.h"
 #include "util/json.h"
@@ -510,19 +511,6 @@ static void prom_qdiscs(struct prom *p, const struct nt_host *h)
 	}
 }
 
-static bool is_drop_counter(const char *name)
-{
-	static const char *const words[] = {
-		"drop", "discard", "miss", "no_buf", "alloc_fail", "overrun",
-		"fifo",
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-		if (strcasestr(name, words[i]))
-			return true;
-	return false;
-}
-
 /*
  * The queue a driver counter belongs to, when its name says so:
  * "rx_queue_3_drops", "rx3_dropped", "tx-3.drops".  A number must stand
@@ -555,7 +543,7 @@ static void prom_driver(struct prom *p, const struct nt_host *h)
 	static const struct fam fam = {
 		"nettune_driver_drops_total", "counter",
 		"Driver statistics (ethtool -S) that count lost packets: names "
-		"with drop, discard, miss, no_buf, alloc_fail, overrun, fifo.",
+		"with drop, discard, miss, no_buf, out_of_buffer, oob, alloc_fail, overrun, fifo.",
 	};
 	char queue[16];
 
@@ -572,7 +560,7 @@ static void prom_driver(struct prom *p, const struct nt_host *h)
 				{ "queue", queue },
 			};
 
-			if (!is_drop_counter(c->name) || c->value < 0)
+			if (!nt_driver_counter_drop(c->name) || c->value < 0)
 				continue;
 			prom_sample(p, &fam, l,
 				    counter_queue(c->name, queue,

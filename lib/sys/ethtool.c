@@ -921,6 +921,61 @@ static int stats_count(const char *ifname, uint32_t *n, struct nt_err *err)
 	return 0;
 }
 
+/* Drivers indent names under a "Rx Queue#: 3" header (vmxnet3). */
+static const char *trim_name(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+static int cmp_counter_ptr(const void *a, const void *b)
+{
+	const struct nt_counter *x = *(const struct nt_counter *const *)a;
+	const struct nt_counter *y = *(const struct nt_counter *const *)b;
+	int d = strcmp(x->name, y->name);
+
+	/* equal names keep the driver's order: occurrence k is queue k */
+	return d ? d : (x > y) - (x < y);
+}
+
+/*
+ * Some drivers repeat a name once per queue (vmxnet3's "pkts rx OOB"):
+ * occurrence k becomes "NAME#k", so every counter keeps a name of its own
+ * from one look to the next and in a snapshot.
+ */
+static int unique_names(struct nt_counter *v, size_t n)
+{
+	struct nt_counter **by_name;
+	size_t i, j;
+
+	if (n < 2)
+		return 0;
+	by_name = malloc(n * sizeof(*by_name));
+	if (!by_name)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		by_name[i] = &v[i];
+	qsort(by_name, n, sizeof(*by_name), cmp_counter_ptr);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n; j++)
+			if (strcmp(by_name[i]->name, by_name[j]->name))
+				break;
+		for (size_t k = 0; j - i > 1 && k < j - i; k++) {
+			char *name = by_name[i + k]->name;
+			size_t len = strnlen(name, NT_COUNTER_LEN);
+			char suffix[24];
+			int slen = snprintf(suffix, sizeof(suffix), "#%zu", k);
+
+			if (len + slen >= NT_COUNTER_LEN)
+				len = NT_COUNTER_LEN - 1 - slen;
+			memcpy(name + len, suffix, slen + 1);
+		}
+	}
+	free(by_name);
+	return 0;
+}
+
 static int stats_add(struct nt_counters *stats,
 		     const struct ethtool_gstrings *names,
 		     const struct ethtool_stats *values)
@@ -933,10 +988,15 @@ static int stats_add(struct nt_counters *stats,
 	for (i = 0; i < values->n_stats; i++) {
 		s = (const char *)names->data + (size_t)i * ETH_GSTRING_LEN;
 		copy_str(name, sizeof(name), s, ETH_GSTRING_LEN);
-		if (nt_counters_add(stats, name, (int64_t)values->data[i])) {
+		if (nt_counters_add(stats, trim_name(name),
+				    (int64_t)values->data[i])) {
 			stats->n = start;
 			return -ENOMEM;
 		}
+	}
+	if (unique_names(stats->v + start, stats->n - start)) {
+		stats->n = start;
+		return -ENOMEM;
 	}
 	return 0;
 }
