@@ -764,9 +764,14 @@ static void plan_sysctls(struct mk *m)
 		/* Absent here: not this kernel's key, or not in this netns. */
 		const char *cur = nt_host_sysctl(m->host, ws[i].name);
 
-		if (cur && !squeezed_equal(cur, ws[i].value))
-			add_change(m, "sysctl", ws[i].name, cur, ws[i].value,
-				   ws[i].e, "%s", ws[i].why);
+		char shown[NT_VALUE_LEN];
+
+		if (!cur || squeezed_equal(cur, ws[i].value))
+			continue;
+		/* the kernel separates vectors with tabs; plans use spaces */
+		squeeze(shown, sizeof(shown), cur);
+		add_change(m, "sysctl", ws[i].name, shown, ws[i].value,
+			   ws[i].e, "%s", ws[i].why);
 	}
 	free(ws);
 }
@@ -1125,6 +1130,10 @@ static bool rps_auto(struct mk *m, const struct nt_iface *ifc, uint32_t limit,
 	unsigned int local;
 	char where[64], list[64];
 
+	/* a NIC's intent: virtual devices (veth, ifb, bridges) are left
+	 * alone unless the profile names their CPUs */
+	if (ifc->is_virtual)
+		return false;
 	local_cpus(m, ifc, out);
 	local = nt_cpumask_weight(out);
 	if (m->ret || nq >= local)

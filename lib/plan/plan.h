@@ -35,8 +35,8 @@ struct nt_plan {
  * Intents: rings "max" (optionally capped), channels "local-cores" (CPUs of
  * the NIC's NUMA node, at most the maximum), irq "spread-local" (queue IRQ
  * i on the i-th CPU, the NIC's node first, one hyperthread per core before
- * siblings), rps "auto" (single- or few-queue NICs: the NIC's local CPUs not
- * taking its IRQs), xps "match-irq" (tx queue i to the CPUs of queue IRQ i),
+ * siblings), rps "auto" (single- or few-queue physical NICs: the NIC's
+ * local CPUs not taking its IRQs; virtual devices are left alone), xps "match-irq" (tx queue i to the CPUs of queue IRQ i),
  * congestion "bbr, cubic" (first the kernel offers; with qdisc = fq adds
  * net.core.default_qdisc).  Virtual interfaces (veth, bridges) take
  * [channels], [rps] and [xps] but no [irq] or [rings] (they have none).
