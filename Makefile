@@ -49,9 +49,15 @@ $(LIBA): $(LIB_OBJ)
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBA)
+# Helpers every unit test links (tests/unit/testlib.c); kept, not intermediate.
+UNIT_LIB := $(BUILD)/tests/unit/testlib.o
+.SECONDARY: $(UNIT_LIB)
+-include $(UNIT_LIB:.o=.d)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_LIB) $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) $(CMOCKA_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_LIB) $(LIBA) $(LDLIBS) \
+		$(CMOCKA_LIBS)
 
 deps:
 	@sh tools/deps.sh

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,6 +28,7 @@
 #include "apply/apply.h"
 #include "apply/journal.h"
 #include "apply/knob.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -272,22 +272,13 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct world *w = *state;
 
 	nt_root_close(&w->root);
 	nt_plan_free(&w->plan);
-	nftw(w->base, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(w->base);
 	free(w);
 	return 0;
 }

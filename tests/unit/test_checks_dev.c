@@ -4,7 +4,6 @@
  * host: hosts built here, and real captures from tests/fixtures.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,26 +22,12 @@
 #include "sample/rate.h"
 #include "sys/irq.h"
 #include "sys/procfs.h"
+#include "testlib.h"
 
 #define SEC		1000000000LL
 #define TC_ROOT		0xffffffffu
 
 /* Building hosts ------------------------------------------------------- */
-
-static void *xrealloc(void *p, size_t n, size_t size)
-{
-	p = realloc(p, n * size);
-	assert_non_null(p);
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	assert_non_null(d);
-	return d;
-}
 
 /* @ncpus online CPUs, @per_node to a NUMA node (0: node unknown). */
 static void host_init(struct nt_host *h, unsigned int ncpus,
@@ -244,79 +229,6 @@ static void run(nt_check_fn fn, const struct nt_host *prev,
 	assert_int_equal(fn(&in, out), 0);
 }
 
-static const struct nt_finding *find(const struct nt_findings *f,
-				     const char *id, const char *subject)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->v[i].id, id) &&
-		    (!subject || !strcmp(f->v[i].subject, subject)))
-			return &f->v[i];
-	return NULL;
-}
-
-static const struct nt_finding *must_find(const struct nt_findings *f,
-					  const char *id, const char *subject)
-{
-	const struct nt_finding *fd = find(f, id, subject);
-
-	if (!fd) {
-		for (size_t i = 0; i < f->n; i++)
-			print_message("# have %s %s: %s\n", f->v[i].id,
-				      f->v[i].subject, f->v[i].summary);
-		fail_msg("no finding %s %s", id, subject ? subject : "");
-	}
-	return fd;
-}
-
-static size_t count_id(const struct nt_findings *f, const char *id)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->n; i++)
-		n += !strcmp(f->v[i].id, id);
-	return n;
-}
-
-static double evidence(const struct nt_finding *fd, const char *name)
-{
-	for (size_t i = 0; i < fd->n_evidence; i++)
-		if (!strcmp(fd->evidence[i].name, name))
-			return fd->evidence[i].value;
-	fail_msg("%s %s: no evidence %s", fd->id, fd->subject, name);
-	return 0;
-}
-
-static bool has_evidence(const struct nt_finding *fd, const char *name)
-{
-	for (size_t i = 0; i < fd->n_evidence; i++)
-		if (!strcmp(fd->evidence[i].name, name))
-			return true;
-	return false;
-}
-
-static const struct nt_change *fix_of(const struct nt_finding *fd,
-				      const char *knob, const char *subject)
-{
-	for (size_t i = 0; i < fd->n_fix; i++)
-		if (!strcmp(fd->fix[i].knob, knob) &&
-		    !strcmp(fd->fix[i].subject, subject))
-			return &fd->fix[i];
-	return NULL;
-}
-
-static void assert_fix(const struct nt_finding *fd, const char *knob,
-		       const char *subject, const char *current,
-		       const char *target)
-{
-	const struct nt_change *c = fix_of(fd, knob, subject);
-
-	if (!c)
-		fail_msg("%s %s: no fix %s %s", fd->id, fd->subject, knob,
-			 subject);
-	assert_string_equal(c->current, current);
-	assert_string_equal(c->target, target);
-}
-
 static void assert_has(const char *text, const char *part)
 {
 	if (!strstr(text, part))
@@ -337,44 +249,12 @@ static void assert_well_formed(const struct nt_findings *f)
 
 /* Fixtures ------------------------------------------------------------- */
 
-static char *fixture_text(const char *rel)
-{
-	const char *dir = getenv("NT_FIXTURES");
-	char path[4096];
-	struct stat st;
-	char *text;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/real-hosts/%s",
-		 dir ? dir : "tests/fixtures", rel);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		fail_msg("%s: %s (set NT_FIXTURES)", path, strerror(errno));
-	assert_int_equal(fstat(fd, &st), 0);
-	text = malloc(st.st_size + 1);
-	assert_non_null(text);
-	assert_int_equal(read(fd, text, st.st_size), st.st_size);
-	text[st.st_size] = '\0';
-	close(fd);
-	return text;
-}
-
 static void load_softnet(struct nt_host *h, const char *rel)
 {
 	char *text = fixture_text(rel);
 	struct nt_err err = { 0 };
 
 	if (nt_procfs_parse_softnet(text, &h->softnet, &h->n_softnet, &err))
-		fail_msg("%s: %s", rel, err.msg);
-	free(text);
-}
-
-static void load_interrupts(struct nt_host *h, const char *rel)
-{
-	char *text = fixture_text(rel);
-	struct nt_err err = { 0 };
-
-	if (nt_procfs_parse_interrupts(text, &h->interrupts, &err))
 		fail_msg("%s: %s", rel, err.msg);
 	free(text);
 }
@@ -484,7 +364,7 @@ static void test_softnet_backlog_rising(void **state)
 	run(nt_check_softnet, &a, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu1");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu1");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_has(fd->summary, "CPU 1 dropped 420 packets/s");
 	assert_has(fd->summary, "net.core.netdev_max_backlog = 1000");
@@ -511,7 +391,7 @@ static void test_softnet_backlog_critical(void **state)
 	add_softnet(&b, 0, 5010, 0);
 	set_sysctl(&b, "net.core.netdev_max_backlog", "4096");
 	run(nt_check_softnet, &a, &b, &f);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu0");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu0");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	assert_fix(fd, "sysctl", "net.core.netdev_max_backlog", "4096",
 		   "8192");
@@ -536,15 +416,15 @@ static void test_softnet_totals_only(void **state)
 	add_softnet(&b, 1, 0, 0);
 	run(nt_check_softnet, NULL, &b, &f);
 	assert_int_equal(nt_audit_worst(&f), NT_SEV_INFO);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu0");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu0");
 	assert_has(fd->summary, "123456 packets since boot");
 	assert_false(has_evidence(fd, "dropped_per_s"));
 	nt_findings_free(&f);
 	run(nt_check_softnet, &a, &b, &f);
 	assert_int_equal(nt_audit_worst(&f), NT_SEV_INFO);
-	assert_has(must_find(&f, "softnet.backlog_drops", "cpu0")->summary,
+	assert_has(need_finding(&f, "softnet.backlog_drops", "cpu0")->summary,
 		   "none in the last 1.0 s");
-	assert_true(evidence(must_find(&f, "softnet.backlog_drops", "cpu0"),
+	assert_true(evidence(need_finding(&f, "softnet.backlog_drops", "cpu0"),
 			     "dropped_per_s") == 0);
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -585,7 +465,7 @@ static void test_softnet_backlog_target_limits(void **state)
 	add_softnet(&a, 0, 0, 0);
 	add_softnet(&b, 0, 50, 0);
 	run(nt_check_softnet, &a, &b, &f);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu0");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu0");
 	assert_has(fd->summary, "(net.core.netdev_max_backlog)");
 	assert_fix(fd, "sysctl", "net.core.netdev_max_backlog", "", "2000");
 	nt_findings_free(&f);
@@ -593,14 +473,14 @@ static void test_softnet_backlog_target_limits(void **state)
 	/* a tiny backlog (as in a drop experiment) goes to the minimum */
 	set_sysctl(&b, "net.core.netdev_max_backlog", "300");
 	run(nt_check_softnet, &a, &b, &f);
-	assert_fix(must_find(&f, "softnet.backlog_drops", "cpu0"), "sysctl",
+	assert_fix(need_finding(&f, "softnet.backlog_drops", "cpu0"), "sysctl",
 		   "net.core.netdev_max_backlog", "300", "2000");
 	nt_findings_free(&f);
 
 	free(b.sysctls[0].value);
 	b.sysctls[0].value = xstrdup("65536");
 	run(nt_check_softnet, &a, &b, &f);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu0");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_null(fix_of(fd, "sysctl", "net.core.netdev_max_backlog"));
 	nt_findings_free(&f);
@@ -633,7 +513,7 @@ static void test_softnet_backlog_suggests_rps(void **state)
 	ifc = add_virtual(&b, "veth0", "veth");
 	set_rxq(ifc, 1, "");
 	run(nt_check_softnet, &a, &b, &f);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu4");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu4");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	assert_true(evidence(fd, "share_of_drops_pct") == 100);
 	assert_fix(fd, "rps.cpus", "eth0 rx-0", "", "5-7");
@@ -644,7 +524,7 @@ static void test_softnet_backlog_suggests_rps(void **state)
 	for (size_t i = 0; i < 8; i++)
 		b.softnet[i].dropped = 100;
 	run(nt_check_softnet, &a, &b, &f);
-	fd = must_find(&f, "softnet.backlog_drops", "cpu4");
+	fd = need_finding(&f, "softnet.backlog_drops", "cpu4");
 	assert_null(fix_of(fd, "rps.cpus", "eth0 rx-0"));
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -668,14 +548,14 @@ static void test_softnet_time_squeeze(void **state)
 	set_sysctl(&b, "net.core.netdev_budget_usecs", "2000");
 	run(nt_check_softnet, &a, &b, &f);
 	assert_int_equal(f.n, 2);
-	fd = must_find(&f, "softnet.time_squeeze", "cpu0");
+	fd = need_finding(&f, "softnet.time_squeeze", "cpu0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_has(fd->summary, "50 times/s");
 	assert_true(evidence(fd, "time_squeeze_per_s") == 50);
 	assert_fix(fd, "sysctl", "net.core.netdev_budget", "300", "600");
 	assert_fix(fd, "sysctl", "net.core.netdev_budget_usecs", "2000",
 		   "4000");
-	fd = must_find(&f, "softnet.time_squeeze", "cpu1");
+	fd = need_finding(&f, "softnet.time_squeeze", "cpu1");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -702,7 +582,7 @@ static void test_softnet_real_quiet(void **state)
 	assert_true(nt_audit_worst(&f) <= NT_SEV_INFO);
 	assert_int_equal(count_id(&f, "softnet.backlog_drops"), 0);
 	assert_int_equal(count_id(&f, "softnet.time_squeeze"), 8);
-	fd = must_find(&f, "softnet.time_squeeze", "cpu0");
+	fd = need_finding(&f, "softnet.time_squeeze", "cpu0");
 	assert_true(evidence(fd, "time_squeeze_total") == 435);
 	assert_true(evidence(fd, "time_squeeze_per_s") == 0);
 	nt_findings_free(&f);
@@ -733,7 +613,7 @@ static void test_softnet_real_keyed_by_cpu(void **state)
 	b.softnet[5].time_squeeze += 30;
 	run(nt_check_softnet, &a, &b, &f);
 	assert_int_equal(nt_audit_worst(&f), NT_SEV_WARNING);
-	fd = must_find(&f, "softnet.time_squeeze", "cpu5");
+	fd = need_finding(&f, "softnet.time_squeeze", "cpu5");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_true(evidence(fd, "time_squeeze_per_s") == 10);
 	for (size_t i = 0; i < f.n; i++)
@@ -788,7 +668,7 @@ static void test_nic_missed_ring_below_max(void **state)
 	run(nt_check_nic, &a, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
-	fd = must_find(&f, "nic.rx_missed", "eth0");
+	fd = need_finding(&f, "nic.rx_missed", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_has(fd->summary, "eth0 missed 420 packets/s (rx_missed_errors)");
 	assert_has(fd->summary, "256 descriptors");
@@ -820,7 +700,7 @@ static void test_nic_missed_ring_at_max(void **state)
 	set_combined(ifc, 2, 8);
 	run(nt_check_nic, &a, &b, &f);
 	assert_int_equal(f.n, 1);
-	fd = must_find(&f, "nic.rx_missed", "eth0");
+	fd = need_finding(&f, "nic.rx_missed", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	assert_has(fd->summary, "maximum of 4096");
 	assert_null(fix_of(fd, "rings.rx", "eth0"));
@@ -830,7 +710,7 @@ static void test_nic_missed_ring_at_max(void **state)
 	/* all queues in use already: no change to suggest */
 	b.ifaces[0].channels.combined = 8;
 	run(nt_check_nic, &a, &b, &f);
-	assert_int_equal(must_find(&f, "nic.rx_missed", "eth0")->n_fix, 0);
+	assert_int_equal(need_finding(&f, "nic.rx_missed", "eth0")->n_fix, 0);
 	nt_findings_free(&f);
 	nt_host_free(&a);
 	nt_host_free(&b);
@@ -878,29 +758,29 @@ static void test_nic_driver_counters(void **state)
 
 	run(nt_check_nic, &a, &b, &f);
 	assert_well_formed(&f);
-	fd = must_find(&f, "nic.rx_missed", "eth1");
+	fd = need_finding(&f, "nic.rx_missed", "eth1");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	assert_has(fd->summary, "rx_out_of_buffer");
 	assert_fix(fd, "rings.rx", "eth1", "1024", "8192");
-	fd = must_find(&f, "nic.driver_drops", "eth1");
+	fd = need_finding(&f, "nic.driver_drops", "eth1");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_true(evidence(fd, "rx_discards_phy_per_s") == 20);
 	assert_false(has_evidence(fd, "rx_out_of_buffer_per_s"));
-	fd = must_find(&f, "nic.driver_drops", "eth1 rx-2");
+	fd = need_finding(&f, "nic.driver_drops", "eth1 rx-2");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
 
-	fd = must_find(&f, "nic.driver_drops", "veth0 rx-3");
+	fd = need_finding(&f, "nic.driver_drops", "veth0 rx-3");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	/* largest rate first */
 	assert_string_equal(fd->evidence[0].name, "rx_queue_3_drops_per_s");
 	assert_true(evidence(fd, "rx3_dropped_per_s") == 10);
 	assert_has(fd->summary, "and 1 more counters");
-	fd = must_find(&f, "nic.driver_drops", "veth0 tx-1");
+	fd = need_finding(&f, "nic.driver_drops", "veth0 tx-1");
 	assert_true(evidence(fd, "tx_queue_1_drops_per_s") == 40);
 	/* queue 0's old drops: info only */
-	assert_int_equal(must_find(&f, "nic.driver_drops",
-				   "veth0 rx-0")->severity, NT_SEV_INFO);
-	assert_null(find(&f, "nic.driver_drops", "veth0"));
+	assert_int_equal(need_finding(&f, "nic.driver_drops",
+				      "veth0 rx-0")->severity, NT_SEV_INFO);
+	assert_null(find_finding(&f, "nic.driver_drops", "veth0"));
 	assert_int_equal(count_id(&f, "nic.rx_dropped"), 1);
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -932,14 +812,14 @@ static void test_nic_rx_tx_dropped(void **state)
 	set_sysctl(&b, "net.core.netdev_max_backlog", "1000");
 	run(nt_check_nic, &a, &b, &f);
 	assert_well_formed(&f);
-	fd = must_find(&f, "nic.rx_dropped", "eth0");
+	fd = need_finding(&f, "nic.rx_dropped", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_has(fd->summary, "eth0 dropped 50 packets/s on receive");
 	assert_true(evidence(fd, "rx_dropped_per_s") == 50);
 	assert_int_equal(fd->n_fix, 0);
-	assert_int_equal(must_find(&f, "nic.tx_dropped", "eth0")->severity,
+	assert_int_equal(need_finding(&f, "nic.tx_dropped", "eth0")->severity,
 			 NT_SEV_INFO);
-	fd = must_find(&f, "nic.tx_dropped", "veth1");
+	fd = need_finding(&f, "nic.tx_dropped", "veth1");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_has(fd->summary, "peer");
 	nt_findings_free(&f);
@@ -947,7 +827,7 @@ static void test_nic_rx_tx_dropped(void **state)
 	/* backlog drops at the same time: they are the cause, and the fix */
 	b.softnet[1].dropped = 96;
 	run(nt_check_nic, &a, &b, &f);
-	fd = must_find(&f, "nic.rx_dropped", "eth0");
+	fd = need_finding(&f, "nic.rx_dropped", "eth0");
 	assert_true(evidence(fd, "backlog_dropped_per_s") == 48);
 	assert_fix(fd, "sysctl", "net.core.netdev_max_backlog", "1000",
 		   "2000");
@@ -987,7 +867,7 @@ static void test_nic_backwards_and_recreated(void **state)
 	run(nt_check_nic, &a, &b, &f);
 	assert_int_equal(f.n, 3);
 	assert_int_equal(nt_audit_worst(&f), NT_SEV_INFO);
-	fd = must_find(&f, "nic.rx_missed", "eth0");
+	fd = need_finding(&f, "nic.rx_missed", "eth0");
 	assert_true(evidence(fd, "rx_missed_errors_per_s") == 0);
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -1013,11 +893,11 @@ static void test_nic_totals_only(void **state)
 	assert_well_formed(&f);
 	assert_int_equal(f.n, 4);
 	assert_int_equal(nt_audit_worst(&f), NT_SEV_INFO);
-	assert_has(must_find(&f, "nic.rx_missed", "eth0")->summary,
+	assert_has(need_finding(&f, "nic.rx_missed", "eth0")->summary,
 		   "123456789 packets since boot");
 	/* the fix is still a sound suggestion */
-	assert_fix(must_find(&f, "nic.rx_missed", "eth0"), "rings.rx", "eth0",
-		   "512", "4096");
+	assert_fix(need_finding(&f, "nic.rx_missed", "eth0"), "rings.rx",
+		   "eth0", "512", "4096");
 	nt_findings_free(&f);
 	nt_host_free(&b);
 }
@@ -1046,7 +926,7 @@ static void test_irq_single_cpu(void **state)
 	run(nt_check_irq, NULL, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
-	fd = must_find(&f, "irq.single_cpu", "eth0");
+	fd = need_finding(&f, "irq.single_cpu", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
 	assert_has(fd->summary, "All 4 receive queue IRQs of eth0 go to CPU 0");
 	/* queue 0 stays on CPU 0, the others move to their own CPU */
@@ -1061,7 +941,7 @@ static void test_irq_single_cpu(void **state)
 	set_net_rx_seq(&a, quiet, 4);
 	set_net_rx_seq(&b, busy, 4);
 	run(nt_check_irq, &a, &b, &f);
-	fd = must_find(&f, "irq.single_cpu", "eth0");
+	fd = need_finding(&f, "irq.single_cpu", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_true(evidence(fd, "net_rx_share_pct") == 95);
 	assert_int_equal(count_id(&f, "irq.net_rx_one_cpu"), 1);
@@ -1102,7 +982,7 @@ static void test_irq_single_cpu_rx_tx(void **state)
 	for (int q = 0; q < 4; q++)
 		add_irq(ifc, 62 + q, q, "tx", q == 0 ? "3" : "0");
 	run(nt_check_irq, NULL, &b, &f);
-	fd = must_find(&f, "irq.single_cpu", "eth0");
+	fd = need_finding(&f, "irq.single_cpu", "eth0");
 	assert_true(evidence(fd, "queue_irqs") == 4);
 	/* 8 queue IRQs, tx-0 already on its CPU: 7 moves, none cut off */
 	assert_int_equal(fd->n_fix, 7);
@@ -1160,7 +1040,7 @@ static void test_irq_real_ixgbe_one_cpu(void **state)
 	struct nt_findings f;
 
 	(void)state;
-	load_interrupts(&b, "irq-layouts/ixgbe.E5645/interrupts");
+	load_interrupts("irq-layouts/ixgbe.E5645/interrupts", &b.interrupts);
 	load_lscpu(&b, "irq-layouts/ixgbe.E5645/lscpu_output");
 	assert_int_equal(b.n_cpus, 12);
 	ifc = add_iface(&b, "eth0");
@@ -1171,7 +1051,7 @@ static void test_irq_real_ixgbe_one_cpu(void **state)
 	match_irqs(&b, ifc);
 	run(nt_check_irq, NULL, &b, &f);
 	assert_int_equal(f.n, 1);
-	fd = must_find(&f, "irq.single_cpu", "eth0");
+	fd = need_finding(&f, "irq.single_cpu", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
 	assert_true(evidence(fd, "queue_irqs") == 8);
 	assert_true(evidence(fd, "online_cpus") == 12);
@@ -1199,8 +1079,10 @@ static void test_irq_real_multiqueue_spread(void **state)
 	(void)state;
 	host_init(&a, 4, 0, 0);
 	host_init(&b, 4, 0, SEC);
-	load_interrupts(&a, "interrupts/multinic_multiqueue_4cpu/interrupts1");
-	load_interrupts(&b, "interrupts/multinic_multiqueue_4cpu/interrupts2");
+	load_interrupts("interrupts/multinic_multiqueue_4cpu/interrupts1",
+			&a.interrupts);
+	load_interrupts("interrupts/multinic_multiqueue_4cpu/interrupts2",
+			&b.interrupts);
 	match_irqs(&b, add_iface(&b, "eth4"));
 	match_irqs(&b, add_iface(&b, "eth5"));
 	assert_int_equal(b.ifaces[0].n_irqs, 5);
@@ -1235,7 +1117,7 @@ static void test_irq_net_rx_one_cpu(void **state)
 	run(nt_check_irq, &a, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
-	fd = must_find(&f, "irq.net_rx_one_cpu", "cpu2");
+	fd = need_finding(&f, "irq.net_rx_one_cpu", "cpu2");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_true(evidence(fd, "net_rx_share_pct") == 95);
 	assert_true(evidence(fd, "net_rx_all_cpus_per_s") == 6000);
@@ -1274,7 +1156,7 @@ static void test_irq_net_rx_keyed_by_cpu(void **state)
 	set_net_rx(&b, ids_b, after, 4);
 	run(nt_check_irq, &a, &b, &f);
 	assert_int_equal(f.n, 1);
-	assert_true(evidence(must_find(&f, "irq.net_rx_one_cpu", "cpu2"),
+	assert_true(evidence(need_finding(&f, "irq.net_rx_one_cpu", "cpu2"),
 			     "net_rx_per_s") == 9000);
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -1331,7 +1213,7 @@ static void test_rps_single_queue_info(void **state)
 	run(nt_check_rps, NULL, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
-	fd = must_find(&f, "rps.off_single_queue", "eth0");
+	fd = need_finding(&f, "rps.off_single_queue", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
 	assert_has(fd->summary, "CPU 0, which takes its interrupt,");
 	assert_fix(fd, "rps.cpus", "eth0 rx-0", "", "1-7");
@@ -1418,7 +1300,7 @@ static void test_rps_warning_when_hot(void **state)
 	set_rxq(ifc, 1, "");
 	add_irq(ifc, 17, -1, "", "2");
 	run(nt_check_rps, &a, &b, &f);
-	fd = must_find(&f, "rps.off_single_queue", "eth0");
+	fd = need_finding(&f, "rps.off_single_queue", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_true(evidence(fd, "net_rx_per_s") == 8000);
 	assert_true(evidence(fd, "irq_cpu") == 2);
@@ -1438,14 +1320,15 @@ static void test_rps_real_singlequeue_8cpu(void **state)
 
 	(void)state;
 	host_init(&b, 8, 0, SEC);
-	load_interrupts(&b, "interrupts/singlequeue_8cpu/interrupts2");
+	load_interrupts("interrupts/singlequeue_8cpu/interrupts2",
+			&b.interrupts);
 	ifc = add_iface(&b, "eth0");
 	set_rxq(ifc, 1, "");
 	match_irqs(&b, ifc);
 	assert_int_equal(ifc->n_irqs, 1);
 	assert_int_equal(ifc->irqs[0].irq, 17);
 	run(nt_check_rps, NULL, &b, &f);
-	fd = must_find(&f, "rps.off_single_queue", "eth0");
+	fd = need_finding(&f, "rps.off_single_queue", "eth0");
 	assert_true(evidence(fd, "irq_cpu") == 0);
 	assert_fix(fd, "rps.cpus", "eth0 rx-0", "", "1-7");
 	nt_findings_free(&f);
@@ -1479,7 +1362,7 @@ static void test_qdisc_tbf_shaper(void **state)
 	run(nt_check_qdisc, &a, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
-	fd = must_find(&f, "qdisc.drops", "veth0 qdisc tbf 8001:");
+	fd = need_finding(&f, "qdisc.drops", "veth0 qdisc tbf 8001:");
 	/* a configured rate limit is never critical */
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_has(fd->summary, "by design");
@@ -1514,12 +1397,12 @@ static void test_qdisc_matched_by_handle(void **state)
 	run(nt_check_qdisc, &a, &b, &f);
 	/* 2: has old drops only, 1: 300/s */
 	assert_int_equal(f.n, 2);
-	fd = must_find(&f, "qdisc.drops", "eth0 qdisc fq_codel 1:");
+	fd = need_finding(&f, "qdisc.drops", "eth0 qdisc fq_codel 1:");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_true(evidence(fd, "drops_per_s") == 300);
 	/* below mq: the root qdisc knob cannot reach it */
 	assert_int_equal(fd->n_fix, 0);
-	fd = must_find(&f, "qdisc.drops", "eth0 qdisc fq_codel 2:");
+	fd = need_finding(&f, "qdisc.drops", "eth0 qdisc fq_codel 2:");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -1565,14 +1448,14 @@ static void test_qdisc_root_fixes(void **state)
 
 		snprintf(subject, sizeof(subject), "%s qdisc %s 8001:",
 			 want[i].ifname, want[i].kind);
-		fd = must_find(&f, "qdisc.drops", subject);
+		fd = need_finding(&f, "qdisc.drops", subject);
 		assert_int_equal(fd->severity, NT_SEV_WARNING);
 		assert_fix(fd, "qdisc", want[i].ifname, want[i].kind,
 			   want[i].target);
 	}
 	/* filters and policers drop on purpose: nothing to change */
-	assert_int_equal(must_find(&f, "qdisc.drops",
-				   "eth5 qdisc ingress ffff:")->n_fix, 0);
+	assert_int_equal(need_finding(&f, "qdisc.drops",
+				      "eth5 qdisc ingress ffff:")->n_fix, 0);
 	nt_findings_free(&f);
 	nt_host_free(&a);
 	nt_host_free(&b);
@@ -1599,7 +1482,7 @@ static void test_qdisc_mq_root_skipped(void **state)
 		add_qdisc(ifc, "fq", 0, i, i == 3 ? 2500 : 0);
 	run(nt_check_qdisc, &a, &b, &f);
 	assert_int_equal(count_id(&f, "qdisc.drops"), 1);
-	fd = must_find(&f, "qdisc.drops", "eth0 qdisc fq 0: parent :3");
+	fd = need_finding(&f, "qdisc.drops", "eth0 qdisc fq 0: parent :3");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	/* the qdisc knob would replace mq itself: no change, tc advice */
 	assert_int_equal(fd->n_fix, 0);
@@ -1627,8 +1510,8 @@ static void test_qdisc_classful_parent(void **state)
 	add_qdisc(ifc, "pfifo", 0x100000, 0x10010, 70);
 	run(nt_check_qdisc, &a, &b, &f);
 	assert_int_equal(f.n, 1);
-	assert_int_equal(must_find(&f, "qdisc.drops",
-				   "eth0 qdisc pfifo 10:")->n_fix, 0);
+	assert_int_equal(need_finding(&f, "qdisc.drops",
+				      "eth0 qdisc pfifo 10:")->n_fix, 0);
 	nt_findings_free(&f);
 	nt_host_free(&a);
 	nt_host_free(&b);
@@ -1649,13 +1532,13 @@ static void test_qdisc_pfifo_fast_txqlen(void **state)
 	ifc->txqlen = 1000;
 	add_qdisc(ifc, "pfifo_fast", 0, TC_ROOT, 40);
 	run(nt_check_qdisc, &a, &b, &f);
-	fd = must_find(&f, "qdisc.drops", "eth0 qdisc pfifo_fast 0:");
+	fd = need_finding(&f, "qdisc.drops", "eth0 qdisc pfifo_fast 0:");
 	assert_has(fd->summary, "txqueuelen 1000");
 	assert_fix(fd, "txqlen", "eth0", "1000", "10000");
 	nt_findings_free(&f);
 	b.ifaces[0].txqlen = 8000;
 	run(nt_check_qdisc, &a, &b, &f);
-	assert_fix(must_find(&f, "qdisc.drops", "eth0 qdisc pfifo_fast 0:"),
+	assert_fix(need_finding(&f, "qdisc.drops", "eth0 qdisc pfifo_fast 0:"),
 		   "txqlen", "eth0", "8000", "16000");
 	nt_findings_free(&f);
 	nt_host_free(&a);
@@ -1773,14 +1656,14 @@ static void test_audit_busy_host(void **state)
 	in = (struct nt_audit_input){ &a, &b, nt_seconds_between(&a, &b) };
 	assert_int_equal(nt_audit_run(&in, &f), 0);
 	assert_int_equal(dev_worst(&f), NT_SEV_CRITICAL);
-	assert_int_equal(must_find(&f, "softnet.backlog_drops",
-				   "cpu2")->severity, NT_SEV_CRITICAL);
+	assert_int_equal(need_finding(&f, "softnet.backlog_drops",
+				      "cpu2")->severity, NT_SEV_CRITICAL);
 	for (size_t i = 1; i < f.n; i++)
 		assert_true(f.v[i - 1].severity >= f.v[i].severity);
-	assert_int_equal(must_find(&f, "nic.rx_missed", "eth0")->severity,
+	assert_int_equal(need_finding(&f, "nic.rx_missed", "eth0")->severity,
 			 NT_SEV_WARNING);
-	assert_int_equal(must_find(&f, "qdisc.drops",
-				   "eth0 qdisc fq_codel 0: parent :1")->severity,
+	assert_int_equal(need_finding(&f, "qdisc.drops",
+				"eth0 qdisc fq_codel 0: parent :1")->severity,
 			 NT_SEV_WARNING);
 	nt_findings_free(&f);
 	nt_host_free(&a);

@@ -21,6 +21,7 @@
 #include "audit/checks.h"
 #include "sample/rate.h"
 #include "sys/procfs.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIB (1024 * 1024)
@@ -240,87 +241,6 @@ static struct nt_findings *run_all(struct env *e, bool with_prev)
 	return &e->f;
 }
 
-static const struct nt_finding *find(const struct nt_findings *f,
-				     const char *id, const char *subject)
-{
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->v[i].id, id) &&
-		    (!subject || !strcmp(f->v[i].subject, subject)))
-			return &f->v[i];
-	return NULL;
-}
-
-static const struct nt_finding *need(const struct nt_findings *f,
-				     const char *id, const char *subject)
-{
-	const struct nt_finding *fd = find(f, id, subject);
-
-	if (!fd)
-		fail_msg("no finding %s %s (of %zu)", id,
-			 subject ? subject : "", f->n);
-	return fd;
-}
-
-static size_t count(const struct nt_findings *f, const char *id)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < f->n; i++)
-		n += !strcmp(f->v[i].id, id);
-	return n;
-}
-
-static double ev(const struct nt_finding *fd, const char *name)
-{
-	for (size_t i = 0; i < fd->n_evidence; i++)
-		if (!strcmp(fd->evidence[i].name, name))
-			return fd->evidence[i].value;
-	fail_msg("%s: no evidence %s", fd->id, name);
-	return 0;
-}
-
-static const struct nt_change *fix(const struct nt_finding *fd,
-				   const char *knob, const char *subject)
-{
-	for (size_t i = 0; i < fd->n_fix; i++)
-		if (!strcmp(fd->fix[i].knob, knob) &&
-		    !strcmp(fd->fix[i].subject, subject))
-			return &fd->fix[i];
-	return NULL;
-}
-
-static void need_fix(const struct nt_finding *fd, const char *knob,
-		     const char *subject, const char *current,
-		     const char *target)
-{
-	const struct nt_change *c = fix(fd, knob, subject);
-
-	if (!c)
-		fail_msg("%s: no fix %s %s", fd->id, knob, subject);
-	assert_string_equal(c->current, current);
-	assert_string_equal(c->target, target);
-}
-
-static char *slurp(const char *rel)
-{
-	const char *dir = getenv("NT_FIXTURES");
-	char path[4096];
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
-
-	if (!dir)
-		fail_msg("NT_FIXTURES is not set");
-	snprintf(path, sizeof(path), "%s/real-hosts/%s", dir, rel);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("%s: cannot open", path);
-	if (getdelim(&buf, &size, '\0', f) < 0)
-		fail_msg("%s: cannot read", path);
-	fclose(f);
-	return buf;
-}
-
 /* The bad settings of the quiet-host tests. */
 static void bad_sysctls(struct env *e)
 {
@@ -367,19 +287,20 @@ static void test_quiet_host_bad_sysctls_only_info(void **state)
 	f = run_all(e, true);
 	assert_int_equal(nt_audit_worst(f), NT_SEV_INFO);
 	/* The settings are reported, as what they are. */
-	need(f, "config.somaxconn_low", "net.core.somaxconn");
-	need(f, "config.moderate_rcvbuf_off", NULL);
-	need(f, "config.congestion_control", NULL);
-	need(f, "config.rmem_max_below_tcp_rmem", "net.core.rmem_max");
-	need(f, "config.wmem_max_below_tcp_wmem", "net.core.wmem_max");
+	need_finding(f, "config.somaxconn_low", "net.core.somaxconn");
+	need_finding(f, "config.moderate_rcvbuf_off", NULL);
+	need_finding(f, "config.congestion_control", NULL);
+	need_finding(f, "config.rmem_max_below_tcp_rmem", "net.core.rmem_max");
+	need_finding(f, "config.wmem_max_below_tcp_wmem", "net.core.wmem_max");
 	/* Few connections: a narrow range hurts nobody; table nearly empty. */
-	assert_null(find(f, "tcp.port_range_narrow", NULL));
-	assert_null(find(f, "conntrack.table_full", NULL));
+	assert_null(find_finding(f, "tcp.port_range_narrow", NULL));
+	assert_null(find_finding(f, "conntrack.table_full", NULL));
 	/* Old totals say so and name the interval. */
-	assert_non_null(strstr(need(f, "udp.rcvbuf_errors", "udp")->summary,
+	assert_non_null(strstr(need_finding(f, "udp.rcvbuf_errors",
+					    "udp")->summary,
 			       "none in the last 1.0 s"));
 	/* Datagrams to closed ports that stopped: not worth a line. */
-	assert_null(find(f, "udp.no_ports", NULL));
+	assert_null(find_finding(f, "udp.no_ports", NULL));
 }
 
 static void test_quiet_default_host_nothing(void **state)
@@ -404,11 +325,12 @@ static void test_no_prev_at_most_info(void **state)
 	counter(e, "TcpExtTCPAbortOnMemory", 0, 900000);
 	f = run_all(e, false);
 	assert_int_equal(nt_audit_worst(f), NT_SEV_INFO);
-	assert_non_null(strstr(need(f, "tcp.listen_overflows", "tcp")->summary,
+	assert_non_null(strstr(need_finding(f, "tcp.listen_overflows",
+					    "tcp")->summary,
 			       "look again with an interval"));
-	assert_int_equal(ev(need(f, "udp.rcvbuf_errors", "udp"),
-			    "rcvbuf_errors_total"), 900000);
-	need(f, "tcp.memory_pressure", "tcp");
+	assert_int_equal(evidence(need_finding(f, "udp.rcvbuf_errors", "udp"),
+				  "rcvbuf_errors_total"), 900000);
+	need_finding(f, "tcp.memory_pressure", "tcp");
 	/* No rate without an interval, so no rate evidence either. */
 	for (size_t i = 0; i < f->n; i++)
 		for (size_t j = 0; j < f->v[i].n_evidence; j++)
@@ -426,17 +348,17 @@ static void test_listen_overflows_rising_warning(void **state)
 	counter(e, "TcpExtListenOverflows", 1000, 1035);
 	counter(e, "TcpExtListenDrops", 1000, 1035);
 	both(e, "net.core.somaxconn", "4096");
-	fd = need(run(e, "tcp", true), "tcp.listen_overflows", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.listen_overflows", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "listen_overflows_per_s") == 35);
-	assert_true(ev(fd, "listen_drops_per_s") == 35);
-	assert_true(ev(fd, "listen_overflows_total") == 1035);
-	assert_true(ev(fd, "somaxconn") == 4096);
+	assert_true(evidence(fd, "listen_overflows_per_s") == 35);
+	assert_true(evidence(fd, "listen_drops_per_s") == 35);
+	assert_true(evidence(fd, "listen_overflows_total") == 1035);
+	assert_true(evidence(fd, "somaxconn") == 4096);
 	assert_non_null(strstr(fd->summary, "35/s"));
-	need_fix(fd, "sysctl", "net.core.somaxconn", "4096", "8192");
-	need_fix(fd, "app.listen_backlog", "tcp", "", "8192");
+	assert_fix(fd, "sysctl", "net.core.somaxconn", "4096", "8192");
+	assert_fix(fd, "app.listen_backlog", "tcp", "", "8192");
 	/* The SYN queue already holds what the new accept queue can. */
-	assert_null(fix(fd, "sysctl", "net.ipv4.tcp_max_syn_backlog"));
+	assert_null(fix_of(fd, "sysctl", "net.ipv4.tcp_max_syn_backlog"));
 }
 
 static void test_listen_overflows_critical(void **state)
@@ -444,11 +366,13 @@ static void test_listen_overflows_critical(void **state)
 	struct env *e = *state;
 
 	counter(e, "TcpExtListenOverflows", 1000, 1100);
-	assert_int_equal(need(run(e, "tcp", true), "tcp.listen_overflows",
-			      "tcp")->severity, NT_SEV_CRITICAL);
+	assert_int_equal(need_finding(run(e, "tcp", true),
+				      "tcp.listen_overflows", "tcp")->severity,
+			 NT_SEV_CRITICAL);
 	counter(e, "TcpExtListenOverflows", 1000, 1099);
-	assert_int_equal(need(run(e, "tcp", true), "tcp.listen_overflows",
-			      "tcp")->severity, NT_SEV_WARNING);
+	assert_int_equal(need_finding(run(e, "tcp", true),
+				      "tcp.listen_overflows", "tcp")->severity,
+			 NT_SEV_WARNING);
 }
 
 static void test_listen_overflows_names_full_listener(void **state)
@@ -466,19 +390,19 @@ static void test_listen_overflows_names_full_listener(void **state)
 	listener(&e->cur, 8080, 129, 128);
 	listener(&e->cur, 8080, 12, 128);
 	f = run(e, "tcp", true);
-	assert_int_equal(count(f, "tcp.listen_overflows"), 1);
-	assert_null(find(f, "tcp.accept_queue_full", NULL));
-	fd = need(f, "tcp.listen_overflows", "tcp :8080");
+	assert_int_equal(count_id(f, "tcp.listen_overflows"), 1);
+	assert_null(find_finding(f, "tcp.accept_queue_full", NULL));
+	fd = need_finding(f, "tcp.listen_overflows", "tcp :8080");
 	/* A rate of 35/s is a warning; the queue full to the brim, more. */
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
-	assert_true(ev(fd, "accept_queue") == 129);
-	assert_true(ev(fd, "backlog") == 128);
+	assert_true(evidence(fd, "accept_queue") == 129);
+	assert_true(evidence(fd, "backlog") == 128);
 	assert_non_null(strstr(fd->summary, "Port 8080's accept queue is "
 					    "full (129 waiting, backlog 128)"));
 	assert_non_null(strstr(fd->summary, "listen()"));
-	need_fix(fd, "sysctl", "net.core.somaxconn", "128", "4096");
-	need_fix(fd, "sysctl", "net.ipv4.tcp_max_syn_backlog", "128", "8192");
-	need_fix(fd, "app.listen_backlog", "tcp :8080", "128", "4096");
+	assert_fix(fd, "sysctl", "net.core.somaxconn", "128", "4096");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_max_syn_backlog", "128", "8192");
+	assert_fix(fd, "app.listen_backlog", "tcp :8080", "128", "4096");
 }
 
 static void test_listen_overflows_nearly_full_listener(void **state)
@@ -489,13 +413,14 @@ static void test_listen_overflows_nearly_full_listener(void **state)
 	counter(e, "TcpExtListenOverflows", 1000, 1002);
 	both(e, "net.core.somaxconn", "512");
 	listener(&e->cur, 443, 460, 512);		/* 90 % */
-	fd = need(run(e, "tcp", true), "tcp.listen_overflows", "tcp :443");
+	fd = need_finding(run(e, "tcp", true), "tcp.listen_overflows",
+			  "tcp :443");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_non_null(strstr(fd->summary, "is nearly full (460 waiting, "
 					    "backlog 512)"));
 	assert_non_null(strstr(fd->summary, "drops 2.0 connections/s"));
-	need_fix(fd, "sysctl", "net.core.somaxconn", "512", "4096");
-	need_fix(fd, "app.listen_backlog", "tcp :443", "512", "4096");
+	assert_fix(fd, "sysctl", "net.core.somaxconn", "512", "4096");
+	assert_fix(fd, "app.listen_backlog", "tcp :443", "512", "4096");
 }
 
 static void test_listen_overflows_app_backlog_below_somaxconn(void **state)
@@ -505,10 +430,11 @@ static void test_listen_overflows_app_backlog_below_somaxconn(void **state)
 
 	counter(e, "TcpExtListenOverflows", 1000, 1005);
 	listener(&e->cur, 9000, 100, 100);
-	fd = need(run(e, "tcp", true), "tcp.listen_overflows", "tcp :9000");
+	fd = need_finding(run(e, "tcp", true), "tcp.listen_overflows",
+			  "tcp :9000");
 	/* somaxconn 4096 did not cap listen(100): only the app can help. */
-	assert_null(fix(fd, "sysctl", "net.core.somaxconn"));
-	need_fix(fd, "app.listen_backlog", "tcp :9000", "100", "4096");
+	assert_null(fix_of(fd, "sysctl", "net.core.somaxconn"));
+	assert_fix(fd, "app.listen_backlog", "tcp :9000", "100", "4096");
 	assert_non_null(strstr(fd->summary, "somaxconn allows 4096"));
 }
 
@@ -520,12 +446,12 @@ static void test_listen_overflows_none_identified(void **state)
 	counter(e, "TcpExtListenOverflows", 1000, 1035);
 	listener(&e->cur, 8080, 10, 128);
 	f = run(e, "tcp", true);
-	need(f, "tcp.listen_overflows", "tcp");
+	need_finding(f, "tcp.listen_overflows", "tcp");
 	assert_int_equal(f->n, 1);
 	/* Without sock_diag the listeners are not known, however filled. */
 	e->cur.listeners[0].accept_queue = 128;
 	e->cur.sources &= ~NT_SRC_SOCKDIAG;
-	need(run(e, "tcp", true), "tcp.listen_overflows", "tcp");
+	need_finding(run(e, "tcp", true), "tcp.listen_overflows", "tcp");
 }
 
 static void test_counter_backwards_nothing(void **state)
@@ -590,17 +516,17 @@ static void test_accept_queue_full_level(void **state)
 	listener(&e->cur, 25, 0, 0);
 	listener(&e->cur, 26, 1, 0);	/* listen(fd, 0) admits one */
 	f = run(e, "tcp", false);
-	fd = need(f, "tcp.accept_queue_full", "tcp :80");
+	fd = need_finding(f, "tcp.accept_queue_full", "tcp :80");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "percent_full") == 90);
-	need_fix(fd, "app.listen_backlog", "tcp :80", "100", "4096");
-	assert_int_equal(need(f, "tcp.accept_queue_full", "tcp :443")->severity,
-			 NT_SEV_CRITICAL);
-	assert_null(find(f, "tcp.accept_queue_full", "tcp :8443"));
-	assert_null(find(f, "tcp.accept_queue_full", "tcp :25"));
-	assert_int_equal(need(f, "tcp.accept_queue_full", "tcp :26")->severity,
-			 NT_SEV_CRITICAL);
-	assert_null(find(f, "tcp.listen_overflows", NULL));
+	assert_true(evidence(fd, "percent_full") == 90);
+	assert_fix(fd, "app.listen_backlog", "tcp :80", "100", "4096");
+	assert_int_equal(need_finding(f, "tcp.accept_queue_full",
+				      "tcp :443")->severity, NT_SEV_CRITICAL);
+	assert_null(find_finding(f, "tcp.accept_queue_full", "tcp :8443"));
+	assert_null(find_finding(f, "tcp.accept_queue_full", "tcp :25"));
+	assert_int_equal(need_finding(f, "tcp.accept_queue_full",
+				      "tcp :26")->severity, NT_SEV_CRITICAL);
+	assert_null(find_finding(f, "tcp.listen_overflows", NULL));
 	assert_int_equal(f->n, 3);
 }
 
@@ -614,26 +540,26 @@ static void test_rcvq_prune(void **state)
 	both(e, "net.core.rmem_max", "212992");
 	counter(e, "TcpExtRcvPruned", 10, 60);
 	counter(e, "TcpExtPruneCalled", 10, 30);
-	fd = need(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "rcvq_dropped_per_s") == 50);
-	need_fix(fd, "sysctl", "net.ipv4.tcp_rmem", "4096 131072 6291456",
-		 "4096 131072 12582912");
-	need_fix(fd, "sysctl", "net.core.rmem_max", "212992", "12582912");
+	assert_true(evidence(fd, "rcvq_dropped_per_s") == 50);
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_rmem", "4096 131072 6291456",
+		   "4096 131072 12582912");
+	assert_fix(fd, "sysctl", "net.core.rmem_max", "212992", "12582912");
 	assert_non_null(strstr(fd->summary, "SO_RCVBUF"));
 
 	counter(e, "TcpExtTCPRcvQDrop", 0, 500);
-	assert_int_equal(need(run(e, "tcp", true), "tcp.rcvq_prune",
-			      "tcp")->severity, NT_SEV_CRITICAL);
+	assert_int_equal(need_finding(run(e, "tcp", true), "tcp.rcvq_prune",
+				      "tcp")->severity, NT_SEV_CRITICAL);
 
 	/* The maximum doubles up to 64 MiB, and not beyond. */
 	both(e, "net.ipv4.tcp_rmem", "4096 131072 50000000");
-	fd = need(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
-	need_fix(fd, "sysctl", "net.ipv4.tcp_rmem", "4096 131072 50000000",
-		 "4096 131072 67108864");
+	fd = need_finding(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_rmem", "4096 131072 50000000",
+		   "4096 131072 67108864");
 	both(e, "net.ipv4.tcp_rmem", "4096 131072 67108864");
-	fd = need(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
-	assert_null(fix(fd, "sysctl", "net.ipv4.tcp_rmem"));
+	fd = need_finding(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
+	assert_null(fix_of(fd, "sysctl", "net.ipv4.tcp_rmem"));
 }
 
 static void test_prune_without_drops_info(void **state)
@@ -644,7 +570,7 @@ static void test_prune_without_drops_info(void **state)
 	counter(e, "TcpExtPruneCalled", 10, 5000);
 	counter(e, "TcpExtTCPRcvCollapsed", 10, 5000);
 	counter(e, "TcpExtRcvPruned", 0, 0);
-	fd = need(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.rcvq_prune", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
 	assert_non_null(strstr(fd->summary, "nothing was dropped"));
 }
@@ -657,30 +583,33 @@ static void test_memory_pressure(void **state)
 	/* A level: 90 % of the hard limit, nothing counted. */
 	both(e, "net.ipv4.tcp_mem", "500 800 1000");
 	sock(&e->cur, "TCP.mem", 900);
-	fd = need(run(e, "tcp", false), "tcp.memory_pressure", "tcp");
+	fd = need_finding(run(e, "tcp", false), "tcp.memory_pressure", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "tcp_mem_pages") == 900);
-	need_fix(fd, "sysctl", "net.ipv4.tcp_mem", "500 800 1000",
-		 "1000 1600 2000");
+	assert_true(evidence(fd, "tcp_mem_pages") == 900);
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_mem", "500 800 1000",
+		   "1000 1600 2000");
 	sock(&e->cur, "TCP.mem", 960);
-	assert_int_equal(need(run(e, "tcp", false), "tcp.memory_pressure",
-			      "tcp")->severity, NT_SEV_CRITICAL);
+	assert_int_equal(need_finding(run(e, "tcp", false),
+				      "tcp.memory_pressure", "tcp")->severity,
+			 NT_SEV_CRITICAL);
 	sock(&e->cur, "TCP.mem", 700);
-	assert_null(find(run(e, "tcp", false), "tcp.memory_pressure", NULL));
+	assert_null(find_finding(run(e, "tcp", false), "tcp.memory_pressure",
+				 NULL));
 
 	/* A rate; in a namespace tcp_mem is absent: no value to fix. */
 	for (size_t i = 0; i < e->cur.n_sysctls; i++)
 		if (!strcmp(e->cur.sysctls[i].name, "net.ipv4.tcp_mem"))
 			e->cur.sysctls[i].name[0] = '\0';
 	counter(e, "TcpExtTCPAbortOnMemory", 3, 4);
-	fd = need(run(e, "tcp", true), "tcp.memory_pressure", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.memory_pressure", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	assert_int_equal(fd->n_fix, 0);
 	assert_non_null(strstr(fd->summary, "initial namespace"));
 	counter(e, "TcpExtTCPAbortOnMemory", 3, 3);
 	counter(e, "TcpExtTCPMemoryPressures", 3, 3);
-	assert_int_equal(need(run(e, "tcp", true), "tcp.memory_pressure",
-			      "tcp")->severity, NT_SEV_INFO);
+	assert_int_equal(need_finding(run(e, "tcp", true),
+				      "tcp.memory_pressure", "tcp")->severity,
+			 NT_SEV_INFO);
 }
 
 static void test_backlog_drops(void **state)
@@ -689,14 +618,14 @@ static void test_backlog_drops(void **state)
 	const struct nt_finding *fd;
 
 	counter(e, "TcpExtTCPBacklogDrop", 0, 7);
-	fd = need(run(e, "tcp", true), "tcp.backlog_drops", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.backlog_drops", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "backlog_drops_per_s") == 7);
-	need_fix(fd, "sysctl", "net.ipv4.tcp_rmem", "4096 131072 6291456",
-		 "4096 131072 12582912");
+	assert_true(evidence(fd, "backlog_drops_per_s") == 7);
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_rmem", "4096 131072 6291456",
+		   "4096 131072 12582912");
 	counter(e, "TcpExtTCPBacklogDrop", 0, 100);
-	assert_int_equal(need(run(e, "tcp", true), "tcp.backlog_drops",
-			      "tcp")->severity, NT_SEV_CRITICAL);
+	assert_int_equal(need_finding(run(e, "tcp", true), "tcp.backlog_drops",
+				      "tcp")->severity, NT_SEV_CRITICAL);
 }
 
 static void test_tw_overflow(void **state)
@@ -707,29 +636,29 @@ static void test_tw_overflow(void **state)
 	both(e, "net.ipv4.tcp_max_tw_buckets", "5000");
 	both(e, "net.ipv4.tcp_tw_reuse", "0");
 	counter(e, "TcpExtTCPTimeWaitOverflow", 0, 20);
-	fd = need(run(e, "tcp", true), "tcp.tw_overflow", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.tw_overflow", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	need_fix(fd, "sysctl", "net.ipv4.tcp_max_tw_buckets", "5000",
-		 "10000");
-	need_fix(fd, "sysctl", "net.ipv4.tcp_tw_reuse", "0", "1");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_max_tw_buckets", "5000",
+		   "10000");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_tw_reuse", "0", "1");
 
 	/* A level alone, without the counter; tw_reuse 2 is left alone. */
 	counter(e, "TcpExtTCPTimeWaitOverflow", 0, 0);
 	both(e, "net.ipv4.tcp_tw_reuse", "2");
 	sock(&e->cur, "TCP.tw", 4500);
-	fd = need(run(e, "tcp", true), "tcp.tw_overflow", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.tw_overflow", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "time_wait") == 4500);
-	assert_null(fix(fd, "sysctl", "net.ipv4.tcp_tw_reuse"));
+	assert_true(evidence(fd, "time_wait") == 4500);
+	assert_null(fix_of(fd, "sysctl", "net.ipv4.tcp_tw_reuse"));
 	sock(&e->cur, "TCP.tw", 3000);
-	assert_null(find(run(e, "tcp", true), "tcp.tw_overflow", NULL));
+	assert_null(find_finding(run(e, "tcp", true), "tcp.tw_overflow", NULL));
 	/* Without sockstat the counter alone speaks, and the limit is kept. */
 	nt_counters_free(&e->cur.sockstat);
 	counter(e, "TcpExtTCPTimeWaitOverflow", 0, 20);
-	fd = need(run(e, "tcp", true), "tcp.tw_overflow", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.tw_overflow", "tcp");
 	assert_non_null(strstr(fd->summary, "tcp_max_tw_buckets (5000)"));
-	need_fix(fd, "sysctl", "net.ipv4.tcp_max_tw_buckets", "5000",
-		 "10000");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_max_tw_buckets", "5000",
+		   "10000");
 }
 
 static void test_port_range_narrow(void **state)
@@ -741,25 +670,26 @@ static void test_port_range_narrow(void **state)
 	sock(&e->cur, "TCP.inuse", 3000);
 	sock(&e->cur, "TCP6.inuse", 500);
 	sock(&e->cur, "TCP.tw", 1000);			/* 90 % */
-	fd = need(run(e, "tcp", false), "tcp.port_range_narrow",
-		  "net.ipv4.ip_local_port_range");
+	fd = need_finding(run(e, "tcp", false), "tcp.port_range_narrow",
+			  "net.ipv4.ip_local_port_range");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "tcp_connections") == 4500);
-	assert_true(ev(fd, "port_range_size") == 5000);
-	need_fix(fd, "sysctl", "net.ipv4.ip_local_port_range",
-		 "50000 54999", "10000 65535");
+	assert_true(evidence(fd, "tcp_connections") == 4500);
+	assert_true(evidence(fd, "port_range_size") == 5000);
+	assert_fix(fd, "sysctl", "net.ipv4.ip_local_port_range",
+		   "50000 54999", "10000 65535");
 
 	sock(&e->cur, "TCP.tw", 0);			/* 70 %: info */
-	assert_int_equal(need(run(e, "tcp", false), "tcp.port_range_narrow",
-			      NULL)->severity, NT_SEV_INFO);
+	assert_int_equal(need_finding(run(e, "tcp", false),
+				      "tcp.port_range_narrow", NULL)->severity,
+			 NT_SEV_INFO);
 	sock(&e->cur, "TCP.inuse", 1000);		/* 30 %: nothing */
-	assert_null(find(run(e, "tcp", false), "tcp.port_range_narrow",
-			 NULL));
+	assert_null(find_finding(run(e, "tcp", false), "tcp.port_range_narrow",
+				 NULL));
 	/* The default range is wide enough however busy the host is. */
 	both(e, "net.ipv4.ip_local_port_range", "32768 60999");
 	sock(&e->cur, "TCP.inuse", 28000);
-	assert_null(find(run(e, "tcp", false), "tcp.port_range_narrow",
-			 NULL));
+	assert_null(find_finding(run(e, "tcp", false), "tcp.port_range_narrow",
+				 NULL));
 }
 
 static void test_retransmits(void **state)
@@ -769,24 +699,24 @@ static void test_retransmits(void **state)
 
 	counter(e, "TcpOutSegs", 1000000, 1100000);
 	counter(e, "TcpRetransSegs", 5000, 7000);		/* 2 % */
-	fd = need(run(e, "tcp", true), "tcp.retransmits", "tcp");
+	fd = need_finding(run(e, "tcp", true), "tcp.retransmits", "tcp");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	assert_true(ev(fd, "retransmit_percent") == 2);
+	assert_true(evidence(fd, "retransmit_percent") == 2);
 	assert_int_equal(fd->n_fix, 0);
 	counter(e, "TcpRetransSegs", 5000, 11000);		/* 6 % */
-	assert_int_equal(need(run(e, "tcp", true), "tcp.retransmits",
-			      "tcp")->severity, NT_SEV_WARNING);
+	assert_int_equal(need_finding(run(e, "tcp", true), "tcp.retransmits",
+				      "tcp")->severity, NT_SEV_WARNING);
 	counter(e, "TcpRetransSegs", 5000, 5500);		/* 0.5 % */
-	assert_null(find(run(e, "tcp", true), "tcp.retransmits", NULL));
+	assert_null(find_finding(run(e, "tcp", true), "tcp.retransmits", NULL));
 	/* Too little traffic to judge a percentage. */
 	counter(e, "TcpOutSegs", 1000000, 1000500);
 	counter(e, "TcpRetransSegs", 5000, 5400);
-	assert_null(find(run(e, "tcp", true), "tcp.retransmits", NULL));
+	assert_null(find_finding(run(e, "tcp", true), "tcp.retransmits", NULL));
 	/* Since boot, 10 %: info at most. */
 	counter(e, "TcpOutSegs", 0, 100000);
 	counter(e, "TcpRetransSegs", 0, 10000);
-	assert_int_equal(need(run(e, "tcp", false), "tcp.retransmits",
-			      "tcp")->severity, NT_SEV_INFO);
+	assert_int_equal(need_finding(run(e, "tcp", false), "tcp.retransmits",
+				      "tcp")->severity, NT_SEV_INFO);
 }
 
 /* udp --------------------------------------------------------------------- */
@@ -801,16 +731,16 @@ static void test_udp_rcvbuf_errors_warning(void **state)
 	counter(e, "Udp6RcvbufErrors", 0, 100);
 	counter(e, "UdpInErrors", 1000, 1400);
 	counter(e, "Udp6InErrors", 0, 100);
-	fd = need(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
+	fd = need_finding(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "rcvbuf_errors_per_s") == 500);
-	assert_true(ev(fd, "rcvbuf_errors_total") == 1500);
-	assert_true(ev(fd, "in_errors_per_s") == 500);
-	assert_true(ev(fd, "rmem_default") == 212992);
-	assert_true(ev(fd, "rmem_max") == 212992);
-	need_fix(fd, "sysctl", "net.core.rmem_default", "212992", "4194304");
-	need_fix(fd, "sysctl", "net.core.rmem_max", "212992", "16777216");
-	need_fix(fd, "app.so_rcvbuf", "udp", "", "4194304");
+	assert_true(evidence(fd, "rcvbuf_errors_per_s") == 500);
+	assert_true(evidence(fd, "rcvbuf_errors_total") == 1500);
+	assert_true(evidence(fd, "in_errors_per_s") == 500);
+	assert_true(evidence(fd, "rmem_default") == 212992);
+	assert_true(evidence(fd, "rmem_max") == 212992);
+	assert_fix(fd, "sysctl", "net.core.rmem_default", "212992", "4194304");
+	assert_fix(fd, "sysctl", "net.core.rmem_max", "212992", "16777216");
+	assert_fix(fd, "app.so_rcvbuf", "udp", "", "4194304");
 	assert_non_null(strstr(fd->summary, "500 datagrams/s"));
 	assert_non_null(strstr(fd->summary, "default 212992 bytes"));
 }
@@ -823,30 +753,30 @@ static void test_udp_rcvbuf_errors_critical_and_growth(void **state)
 	counter(e, "UdpRcvbufErrors", 0, 1000);
 	both(e, "net.core.rmem_default", "8388608");
 	both(e, "net.core.rmem_max", "8388608");
-	fd = need(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
+	fd = need_finding(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
 	/* Already large: four times, the default never above the maximum. */
-	need_fix(fd, "sysctl", "net.core.rmem_max", "8388608", "33554432");
-	need_fix(fd, "sysctl", "net.core.rmem_default", "8388608",
-		 "33554432");
-	need_fix(fd, "app.so_rcvbuf", "udp", "", "33554432");
+	assert_fix(fd, "sysctl", "net.core.rmem_max", "8388608", "33554432");
+	assert_fix(fd, "sysctl", "net.core.rmem_default", "8388608",
+		   "33554432");
+	assert_fix(fd, "app.so_rcvbuf", "udp", "", "33554432");
 	/* A default above the maximum: the new default stays within it. */
 	both(e, "net.core.rmem_max", "1048576");
-	fd = need(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
-	need_fix(fd, "sysctl", "net.core.rmem_max", "1048576", "16777216");
-	need_fix(fd, "sysctl", "net.core.rmem_default", "8388608",
-		 "16777216");
+	fd = need_finding(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
+	assert_fix(fd, "sysctl", "net.core.rmem_max", "1048576", "16777216");
+	assert_fix(fd, "sysctl", "net.core.rmem_default", "8388608",
+		   "16777216");
 	/* At the cap: no sysctl left to raise, the reader is too slow. */
 	both(e, "net.core.rmem_default", "268435456");
 	both(e, "net.core.rmem_max", "268435456");
-	fd = need(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
-	assert_null(fix(fd, "sysctl", "net.core.rmem_max"));
-	assert_null(fix(fd, "sysctl", "net.core.rmem_default"));
+	fd = need_finding(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
+	assert_null(fix_of(fd, "sysctl", "net.core.rmem_max"));
+	assert_null(fix_of(fd, "sysctl", "net.core.rmem_default"));
 	/* udp_mem nearly exhausted: raise it too. */
 	sock(&e->cur, "UDP.mem", 700000);
-	fd = need(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
-	need_fix(fd, "sysctl", "net.ipv4.udp_mem", "376638 502185 753276",
-		 "753276 1004370 1506552");
+	fd = need_finding(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
+	assert_fix(fd, "sysctl", "net.ipv4.udp_mem", "376638 502185 753276",
+		   "753276 1004370 1506552");
 }
 
 static void test_udp_sndbuf_csum_noports(void **state)
@@ -859,18 +789,18 @@ static void test_udp_sndbuf_csum_noports(void **state)
 	counter(e, "UdpInCsumErrors", 0, 5000);
 	counter(e, "UdpNoPorts", 100, 172);
 	f = run(e, "udp", true);
-	fd = need(f, "udp.sndbuf_errors", "udp");
+	fd = need_finding(f, "udp.sndbuf_errors", "udp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	need_fix(fd, "sysctl", "net.core.wmem_max", "4194304", "16777216");
-	need_fix(fd, "sysctl", "net.core.wmem_default", "212992", "4194304");
+	assert_fix(fd, "sysctl", "net.core.wmem_max", "4194304", "16777216");
+	assert_fix(fd, "sysctl", "net.core.wmem_default", "212992", "4194304");
 	assert_non_null(strstr(fd->summary, "qdisc"));
 	/* Corruption: a warning however fast, and nothing to tune. */
-	fd = need(f, "udp.in_csum_errors", "udp");
+	fd = need_finding(f, "udp.in_csum_errors", "udp");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
 	assert_int_equal(fd->n_fix, 0);
-	fd = need(f, "udp.no_ports", "udp");
+	fd = need_finding(f, "udp.no_ports", "udp");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	assert_true(ev(fd, "no_ports_per_s") == 72);
+	assert_true(evidence(fd, "no_ports_per_s") == 72);
 	assert_int_equal(f->n, 3);
 }
 
@@ -878,8 +808,8 @@ static void test_udp_sndbuf_csum_noports(void **state)
 
 static void load_snmp(struct env *e)
 {
-	char *a = slurp("proc_net_snmp/snmp1");
-	char *b = slurp("proc_net_snmp/snmp2");
+	char *a = fixture_text("proc_net_snmp/snmp1");
+	char *b = fixture_text("proc_net_snmp/snmp2");
 	struct nt_err err = { 0 };
 
 	nt_counters_free(&e->prev.snmp);
@@ -904,11 +834,11 @@ static void test_real_snmp_interval(void **state)
 	load_snmp(e);
 	f = run(e, "udp", true);
 	assert_int_equal(f->n, 1);
-	fd = need(f, "udp.no_ports", "udp");
+	fd = need_finding(f, "udp.no_ports", "udp");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	assert_true(ev(fd, "no_ports_per_s") == 72);
-	assert_true(ev(fd, "no_ports_total") == 14809443);
-	assert_null(find(f, "udp.rcvbuf_errors", NULL));
+	assert_true(evidence(fd, "no_ports_per_s") == 72);
+	assert_true(evidence(fd, "no_ports_total") == 14809443);
+	assert_null(find_finding(f, "udp.rcvbuf_errors", NULL));
 	assert_int_equal(run(e, "tcp", true)->n, 0);
 }
 
@@ -931,9 +861,9 @@ static void test_real_snmp_rising_rcvbuf(void **state)
 	/* The same capture had its buffers overflowed for a second. */
 	set_counter(&e->cur.snmp, "UdpRcvbufErrors", 2500);
 	set_counter(&e->cur.snmp, "UdpInErrors", 76 + 2500);
-	fd = need(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
+	fd = need_finding(run(e, "udp", true), "udp.rcvbuf_errors", "udp");
 	assert_int_equal(fd->severity, NT_SEV_CRITICAL);
-	assert_true(ev(fd, "in_errors_per_s") == 2500);
+	assert_true(evidence(fd, "in_errors_per_s") == 2500);
 }
 
 /* conntrack --------------------------------------------------------------- */
@@ -956,35 +886,37 @@ static void test_conntrack_levels(void **state)
 	both(e, "net.netfilter.nf_conntrack_buckets", "65536");
 	set_sysctl_u(&e->cur, "net.netfilter.nf_conntrack_count",
 		     262144 * 85 / 100);
-	fd = need(run(e, "conntrack", false), "conntrack.table_full",
-		  "conntrack");
+	fd = need_finding(run(e, "conntrack", false), "conntrack.table_full",
+			  "conntrack");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
-	assert_true(ev(fd, "max") == 262144);
-	assert_true(ev(fd, "percent_full") > 84.9 &&
-		    ev(fd, "percent_full") < 85.1);
-	need_fix(fd, "sysctl", "net.netfilter.nf_conntrack_max", "262144",
-		 "524288");
-	need_fix(fd, "sysctl", "net.netfilter.nf_conntrack_buckets", "65536",
-		 "524288");
+	assert_true(evidence(fd, "max") == 262144);
+	assert_true(evidence(fd, "percent_full") > 84.9 &&
+		    evidence(fd, "percent_full") < 85.1);
+	assert_fix(fd, "sysctl", "net.netfilter.nf_conntrack_max", "262144",
+		   "524288");
+	assert_fix(fd, "sysctl", "net.netfilter.nf_conntrack_buckets", "65536",
+		   "524288");
 	assert_non_null(strstr(fd->summary, "85.0% full (222822 of 262144"));
 
 	set_sysctl_u(&e->cur, "net.netfilter.nf_conntrack_count",
 		     262144 * 97 / 100);
-	assert_int_equal(need(run(e, "conntrack", false),
-			      "conntrack.table_full", NULL)->severity,
+	assert_int_equal(need_finding(run(e, "conntrack", false),
+				      "conntrack.table_full", NULL)->severity,
 			 NT_SEV_CRITICAL);
 	set_sysctl(&e->cur, "net.netfilter.nf_conntrack_count", "100000");
 	assert_int_equal(run(e, "conntrack", true)->n, 0);
 	/* Half a bucket per entry after the rise: one per entry. */
 	set_sysctl_u(&e->cur, "net.netfilter.nf_conntrack_count", 250000);
 	both(e, "net.netfilter.nf_conntrack_buckets", "262144");
-	fd = need(run(e, "conntrack", false), "conntrack.table_full", NULL);
-	need_fix(fd, "sysctl", "net.netfilter.nf_conntrack_buckets",
-		 "262144", "524288");
+	fd = need_finding(run(e, "conntrack", false), "conntrack.table_full",
+			  NULL);
+	assert_fix(fd, "sysctl", "net.netfilter.nf_conntrack_buckets",
+		   "262144", "524288");
 	/* Buckets already ample: only the maximum changes. */
 	both(e, "net.netfilter.nf_conntrack_buckets", "524288");
-	fd = need(run(e, "conntrack", false), "conntrack.table_full", NULL);
-	assert_null(fix(fd, "sysctl", "net.netfilter.nf_conntrack_buckets"));
+	fd = need_finding(run(e, "conntrack", false), "conntrack.table_full",
+			  NULL);
+	assert_null(fix_of(fd, "sysctl", "net.netfilter.nf_conntrack_buckets"));
 }
 
 /* config ------------------------------------------------------------------ */
@@ -997,14 +929,15 @@ static void test_config_buffer_max(void **state)
 
 	both(e, "net.core.rmem_max", "212992");
 	f = run(e, "config", false);
-	fd = need(f, "config.rmem_max_below_tcp_rmem", "net.core.rmem_max");
+	fd = need_finding(f, "config.rmem_max_below_tcp_rmem",
+			  "net.core.rmem_max");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	need_fix(fd, "sysctl", "net.core.rmem_max", "212992", "6291456");
+	assert_fix(fd, "sysctl", "net.core.rmem_max", "212992", "6291456");
 	/* Autotuning is not bound by rmem_max: the summary must say so. */
 	assert_non_null(strstr(fd->summary, "autotuned TCP sockets still "
 					    "grow to 6291456"));
 	assert_non_null(strstr(fd->summary, "SO_RCVBUF"));
-	assert_null(find(f, "config.wmem_max_below_tcp_wmem", NULL));
+	assert_null(find_finding(f, "config.wmem_max_below_tcp_wmem", NULL));
 	assert_int_equal(f->n, 1);
 }
 
@@ -1016,27 +949,28 @@ static void test_config_congestion_bbr(void **state)
 	both(e, "net.ipv4.tcp_available_congestion_control",
 	     "reno bbr cubic");
 	snprintf(e->cur.kernel, sizeof(e->cur.kernel), "6.18.44-fc-v595");
-	fd = need(run(e, "config", false), "config.congestion_control",
-		  "net.ipv4.tcp_congestion_control");
+	fd = need_finding(run(e, "config", false), "config.congestion_control",
+			  "net.ipv4.tcp_congestion_control");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	need_fix(fd, "sysctl", "net.ipv4.tcp_congestion_control", "cubic",
-		 "bbr");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_congestion_control", "cubic",
+		   "bbr");
 	/* 6.18 paces inside TCP: fq is not required. */
-	assert_null(fix(fd, "sysctl", "net.core.default_qdisc"));
+	assert_null(fix_of(fd, "sysctl", "net.core.default_qdisc"));
 
 	snprintf(e->cur.kernel, sizeof(e->cur.kernel), "4.9.0-8-amd64");
-	fd = need(run(e, "config", false), "config.congestion_control", NULL);
-	need_fix(fd, "sysctl", "net.core.default_qdisc", "fq_codel", "fq");
+	fd = need_finding(run(e, "config", false), "config.congestion_control",
+			  NULL);
+	assert_fix(fd, "sysctl", "net.core.default_qdisc", "fq_codel", "fq");
 
 	/* A word inside another name is not the name. */
 	both(e, "net.ipv4.tcp_available_congestion_control",
 	     "reno cubic bbr2x");
-	assert_null(find(run(e, "config", false), "config.congestion_control",
-			 NULL));
+	assert_null(find_finding(run(e, "config", false),
+				 "config.congestion_control", NULL));
 	both(e, "net.ipv4.tcp_available_congestion_control",
 	     "reno cubic xbbr");
-	assert_null(find(run(e, "config", false), "config.congestion_control",
-			 NULL));
+	assert_null(find_finding(run(e, "config", false),
+				 "config.congestion_control", NULL));
 }
 
 static void test_config_congestion_without_bbr(void **state)
@@ -1047,9 +981,10 @@ static void test_config_congestion_without_bbr(void **state)
 	/* cubic without bbr: as good as it gets. */
 	assert_int_equal(run(e, "config", false)->n, 0);
 	both(e, "net.ipv4.tcp_congestion_control", "reno");
-	fd = need(run(e, "config", false), "config.congestion_control", NULL);
-	need_fix(fd, "sysctl", "net.ipv4.tcp_congestion_control", "reno",
-		 "cubic");
+	fd = need_finding(run(e, "config", false), "config.congestion_control",
+			  NULL);
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_congestion_control", "reno",
+		   "cubic");
 	both(e, "net.ipv4.tcp_available_congestion_control", "reno");
 	assert_int_equal(run(e, "config", false)->n, 0);
 }
@@ -1059,8 +994,8 @@ static void bbr_fq(struct env *e, const char *kernel, bool expect)
 	const struct nt_finding *fd;
 
 	snprintf(e->cur.kernel, sizeof(e->cur.kernel), "%s", kernel);
-	fd = find(run(e, "config", false), "config.bbr_without_fq",
-		  "net.core.default_qdisc");
+	fd = find_finding(run(e, "config", false), "config.bbr_without_fq",
+			  "net.core.default_qdisc");
 	if (!expect) {
 		if (fd)
 			fail_msg("%s: bbr_without_fq reported", kernel);
@@ -1069,7 +1004,7 @@ static void bbr_fq(struct env *e, const char *kernel, bool expect)
 	if (!fd)
 		fail_msg("%s: bbr_without_fq not reported", kernel);
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	need_fix(fd, "sysctl", "net.core.default_qdisc", "pfifo_fast", "fq");
+	assert_fix(fd, "sysctl", "net.core.default_qdisc", "pfifo_fast", "fq");
 }
 
 static void test_config_bbr_without_fq_kernel_version(void **state)
@@ -1120,22 +1055,22 @@ static void test_config_irqbalance_pinned(void **state)
 	add_queue_irq(&h->ifaces[0], 37, -1, "0");	/* not a queue */
 	add_queue_irq(&h->ifaces[0], 38, 0, "0-3");
 	h->irqbalance = 1;
-	assert_null(find(run(e, "config", false), "config.irqbalance_pinned",
-			 NULL));
+	assert_null(find_finding(run(e, "config", false),
+				 "config.irqbalance_pinned", NULL));
 	add_queue_irq(&h->ifaces[0], 39, 1, "2");
-	fd = need(run(e, "config", false), "config.irqbalance_pinned",
-		  "irqbalance");
+	fd = need_finding(run(e, "config", false), "config.irqbalance_pinned",
+			  "irqbalance");
 	assert_int_equal(fd->severity, NT_SEV_INFO);
-	assert_true(ev(fd, "pinned_irqs") == 1);
-	assert_true(ev(fd, "queue_irqs") == 2);
+	assert_true(evidence(fd, "pinned_irqs") == 1);
+	assert_true(evidence(fd, "queue_irqs") == 2);
 	assert_non_null(strstr(fd->summary, "eth0 irq 39 on CPU 2"));
-	need_fix(fd, "irqbalance", "irqbalance", "running", "stopped");
+	assert_fix(fd, "irqbalance", "irqbalance", "running", "stopped");
 	h->irqbalance = 0;
-	assert_null(find(run(e, "config", false), "config.irqbalance_pinned",
-			 NULL));
+	assert_null(find_finding(run(e, "config", false),
+				 "config.irqbalance_pinned", NULL));
 	h->irqbalance = -1;
-	assert_null(find(run(e, "config", false), "config.irqbalance_pinned",
-			 NULL));
+	assert_null(find_finding(run(e, "config", false),
+				 "config.irqbalance_pinned", NULL));
 }
 
 static void test_config_somaxconn_moderate(void **state)
@@ -1147,11 +1082,11 @@ static void test_config_somaxconn_moderate(void **state)
 	both(e, "net.core.somaxconn", "128");
 	both(e, "net.ipv4.tcp_moderate_rcvbuf", "0");
 	f = run(e, "config", true);
-	fd = need(f, "config.somaxconn_low", "net.core.somaxconn");
-	need_fix(fd, "sysctl", "net.core.somaxconn", "128", "4096");
-	fd = need(f, "config.moderate_rcvbuf_off",
-		  "net.ipv4.tcp_moderate_rcvbuf");
-	need_fix(fd, "sysctl", "net.ipv4.tcp_moderate_rcvbuf", "0", "1");
+	fd = need_finding(f, "config.somaxconn_low", "net.core.somaxconn");
+	assert_fix(fd, "sysctl", "net.core.somaxconn", "128", "4096");
+	fd = need_finding(f, "config.moderate_rcvbuf_off",
+			  "net.ipv4.tcp_moderate_rcvbuf");
+	assert_fix(fd, "sysctl", "net.ipv4.tcp_moderate_rcvbuf", "0", "1");
 	assert_non_null(strstr(fd->summary, "131072"));
 	assert_int_equal(nt_audit_worst(f), NT_SEV_INFO);
 	both(e, "net.core.somaxconn", "4096");
@@ -1169,8 +1104,8 @@ static void test_audit_run_table(void **state)
 	counter(e, "UdpRcvbufErrors", 0, 5000);
 	both(e, "net.core.somaxconn", "128");
 	assert_int_equal(nt_audit_run(&in, &f), 0);
-	assert_non_null(find(&f, "udp.rcvbuf_errors", "udp"));
-	assert_non_null(find(&f, "config.somaxconn_low", NULL));
+	assert_non_null(find_finding(&f, "udp.rcvbuf_errors", "udp"));
+	assert_non_null(find_finding(&f, "config.somaxconn_low", NULL));
 	assert_int_equal(nt_audit_worst(&f), NT_SEV_CRITICAL);
 	assert_int_equal(f.v[0].severity, NT_SEV_CRITICAL);
 	nt_findings_free(&f);

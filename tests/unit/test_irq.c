@@ -4,8 +4,6 @@
  * checked against /proc/interrupts captured on real hosts.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,51 +19,13 @@
 
 #include "sys/irq.h"
 #include "sys/procfs.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* 82599 and i350 on one host, 32 queues per 82599 port */
 #define E5_2640	\
 	"servers/2xE5-2640.i350_and_82599ES.l2_mixed.masterconf/interrupts"
-
-static char *fixture_text(const char *rel)
-{
-	const char *dir = getenv("NT_FIXTURES");
-	char path[4096];
-	struct stat st;
-	char *text;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/real-hosts/%s",
-		 dir ? dir : "tests/fixtures", rel);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		fail_msg("%s: %s (set NT_FIXTURES)", path, strerror(errno));
-	assert_int_equal(fstat(fd, &st), 0);
-	text = malloc(st.st_size + 1);
-	assert_non_null(text);
-	assert_int_equal(read(fd, text, st.st_size), st.st_size);
-	text[st.st_size] = '\0';
-	close(fd);
-	return text;
-}
-
-static void parse_text(const char *text, struct nt_interrupts *table)
-{
-	struct nt_err err = { 0 };
-
-	memset(table, 0, sizeof(*table));
-	if (nt_procfs_parse_interrupts(text, table, &err))
-		fail_msg("parse: %s", err.msg);
-}
-
-static void load(const char *rel, struct nt_interrupts *table)
-{
-	char *text = fixture_text(rel);
-
-	parse_text(text, table);
-	free(text);
-}
 
 static void free_irqs(struct nt_iface_irq *v, size_t n)
 {
@@ -233,7 +193,7 @@ static void test_parse_queue_fixtures(void **state)
 	for (size_t f = 0; f < ARRAY_SIZE(fixture_files); f++) {
 		struct nt_interrupts t;
 
-		load(fixture_files[f], &t);
+		load_interrupts(fixture_files[f], &t);
 		for (size_t i = 0; i < t.n; i++) {
 			char type[8];
 			int queue;
@@ -257,7 +217,7 @@ static void test_match_igb(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	load("irq-layouts/igb.E5606/interrupts", &t);
+	load_interrupts("irq-layouts/igb.E5606/interrupts", &t);
 	check_igb(&t, "eth0", 57, 4);
 	check_igb(&t, "eth1", 66, 4);
 	check_igb(&t, "eth3", 84, 4);
@@ -272,7 +232,7 @@ static void test_match_ixgbe(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	load("irq-layouts/ixgbe.E5645/interrupts", &t);
+	load_interrupts("irq-layouts/ixgbe.E5645/interrupts", &t);
 	want[0] = (struct want){ 65, -1, "" };
 	for (int q = 0; q < 8; q++)
 		want[1 + q] = (struct want){ 66 + q, q, "rxtx" };
@@ -301,7 +261,7 @@ static void test_match_mlx5(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	load("irq-layouts/mlx5.Q6700/interrupts", &t);
+	load_interrupts("irq-layouts/mlx5.Q6700/interrupts", &t);
 	/* mlx5 names its IRQs after the PCI function, not the interface. */
 	check_match(&t, "enp1s0f0", "0000:01:00.0", NULL, 0, pf0,
 		    ARRAY_SIZE(pf0));
@@ -318,7 +278,7 @@ static void test_match_2xi350(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	load("irq-layouts/2xI350.i5-6400/interrupts", &t);
+	load_interrupts("irq-layouts/2xI350.i5-6400/interrupts", &t);
 	check_igb(&t, "eth0", 127, 4);
 	check_igb(&t, "eth1", 136, 4);
 	check_single(&t, "eth2", 146);
@@ -335,7 +295,7 @@ static void test_match_queue_counts(void **state)
 	size_t n, queues = 0;
 
 	(void)state;
-	load(E5_2640, &t);
+	load_interrupts(E5_2640, &t);
 	assert_int_equal(nt_irq_match_iface(&t, "eth5", "", NULL, 0, &v, &n),
 			 0);
 	for (size_t i = 0; i < n; i++) {
@@ -358,7 +318,8 @@ static void test_match_bnx2_mlx4(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	load("servers/2xX5650.BCM5709_and_MT27520.L2.manual/interrupts", &t);
+	load_interrupts("servers/2xX5650.BCM5709_and_MT27520.L2.manual/"
+			"interrupts", &t);
 	for (int q = 0; q < 8; q++)
 		want[q] = (struct want){ 64 + q, q, "rxtx" };
 	check_match(&t, "eth2", "", NULL, 0, want, 8);
@@ -375,7 +336,7 @@ static void test_match_shared_legacy(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	load("servers/kvm.l3.masterconf/interrupts", &t);
+	load_interrupts("servers/kvm.l3.masterconf/interrupts", &t);
 	check_match(&t, "eth0", "", NULL, 0, &want, 1);
 	check_match(&t, "eth1", "", NULL, 0, &want, 1);
 	check_match(&t, "usb1", "", NULL, 0, &want, 1);
@@ -406,7 +367,7 @@ static void test_match_whole_token(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	parse_text(synthetic, &t);
+	parse_interrupts(synthetic, &t);
 	check_match(&t, "eth1", "", NULL, 0, eth1, ARRAY_SIZE(eth1));
 	check_match(&t, "eth10", "", NULL, 0, eth10, ARRAY_SIZE(eth10));
 	check_match(&t, "eth", "", NULL, 0, NULL, 0);
@@ -435,7 +396,7 @@ static void test_match_virtio(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	parse_text(virtio, &t);
+	parse_interrupts(virtio, &t);
 	/* ethtool's bus_info of virtio_net is the virtio device name */
 	check_match(&t, "eth0", "virtio2", NULL, 0, want, ARRAY_SIZE(want));
 	/* the msi_irqs of the PCI function, with nothing else known */
@@ -466,7 +427,7 @@ static void test_match_foreign_device(void **state)
 	struct nt_interrupts t;
 
 	(void)state;
-	parse_text(renamed, &t);
+	parse_interrupts(renamed, &t);
 	check_match(&t, "eth0", "0000:02:00.0", NULL, 0, own, ARRAY_SIZE(own));
 	check_match(&t, "eth0", "0000:02:00.0", msi, ARRAY_SIZE(msi), own,
 		    ARRAY_SIZE(own));
@@ -475,51 +436,23 @@ static void test_match_foreign_device(void **state)
 
 static char tree[64];
 
-static void put(const char *rel, const char *text)
-{
-	char path[4096], *slash;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", tree, rel);
-	for (slash = strchr(path + strlen(tree) + 1, '/'); slash;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*slash = '/';
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int make_proc_irq(void **state)
 {
 	(void)state;
 	strcpy(tree, "/tmp/nt-irq-XXXXXX");
 	if (!mkdtemp(tree))
 		return -1;
-	put("proc/irq/38/smp_affinity_list", "0-3,8\n");
-	put("proc/irq/38/effective_affinity_list", "2\n");
-	put("proc/irq/38/node", "1\n");
-	put("proc/irq/39/smp_affinity_list", "1\n");
+	tree_put(tree, "proc/irq/38/smp_affinity_list", "0-3,8\n");
+	tree_put(tree, "proc/irq/38/effective_affinity_list", "2\n");
+	tree_put(tree, "proc/irq/38/node", "1\n");
+	tree_put(tree, "proc/irq/39/smp_affinity_list", "1\n");
 	return 0;
 }
 
 static int remove_proc_irq(void **state)
 {
 	(void)state;
-	return nftw(tree, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tree_remove(tree);
 }
 
 static void test_irq_read(void **state)

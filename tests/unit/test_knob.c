@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +20,7 @@
 #include <cmocka.h>
 
 #include "apply/knob.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -31,31 +31,6 @@ struct fake {
 	char dir[64];
 	struct nt_root root;
 };
-
-static void make_parents(const char *top, char *path)
-{
-	for (char *slash = strchr(path + strlen(top) + 1, '/'); slash;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*slash = '/';
-	}
-}
-
-static void put(const struct fake *f, const char *rel, const char *text)
-{
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
-	make_parents(f->dir, path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		fail_msg("%s: %s", path, strerror(errno));
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
 
 /* What a write left in a file the test emptied first. */
 static void assert_file(const struct fake *f, const char *rel,
@@ -76,15 +51,6 @@ static void assert_file(const struct fake *f, const char *rel,
 	assert_string_equal(text, want);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int make_tree(void **state)
 {
 	struct fake *f = calloc(1, sizeof(*f));
@@ -95,13 +61,14 @@ static int make_tree(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/nt-knob.XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
-	put(f, "proc/sys/net/core/somaxconn", "4096\n");
-	put(f, "proc/sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456\n");
-	put(f, "proc/irq/38/smp_affinity_list", "0-1\n");
-	put(f, RXQ "rps_cpus", "00000000,00000005\n");
-	put(f, RXQ "rps_flow_cnt", "4096\n");
-	put(f, TXQ "xps_cpus", "0\n");
-	put(f, "sys/class/net/eth0/tx_queue_len", "1000\n");
+	tree_put(f->dir, "proc/sys/net/core/somaxconn", "4096\n");
+	tree_put(f->dir, "proc/sys/net/ipv4/tcp_rmem",
+		 "4096\t131072\t6291456\n");
+	tree_put(f->dir, "proc/irq/38/smp_affinity_list", "0-1\n");
+	tree_put(f->dir, RXQ "rps_cpus", "00000000,00000005\n");
+	tree_put(f->dir, RXQ "rps_flow_cnt", "4096\n");
+	tree_put(f->dir, TXQ "xps_cpus", "0\n");
+	tree_put(f->dir, "sys/class/net/eth0/tx_queue_len", "1000\n");
 	if (nt_root_open(&f->root, f->dir, &err))
 		return -1;
 	*state = f;
@@ -113,7 +80,7 @@ static int remove_tree(void **state)
 	struct fake *f = *state;
 
 	nt_root_close(&f->root);
-	nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	tree_remove(f->dir);
 	free(f);
 	return 0;
 }
@@ -368,30 +335,30 @@ static void test_write_files(void **state)
 	struct fake *f = *state;
 	struct nt_err err = { 0 };
 
-	put(f, RXQ "rps_cpus", "");
+	tree_put(f->dir, RXQ "rps_cpus", "");
 	assert_int_equal(knob_write(f, "rps.cpus", "eth0 rx-0", "1,3", &err),
 			 0);
 	assert_file(f, RXQ "rps_cpus", "a");
-	put(f, RXQ "rps_cpus", "");
+	tree_put(f->dir, RXQ "rps_cpus", "");
 	assert_int_equal(knob_write(f, "rps.cpus", "eth0 rx-0", "32", &err),
 			 0);
 	assert_file(f, RXQ "rps_cpus", "1,00000000");
-	put(f, RXQ "rps_cpus", "");
+	tree_put(f->dir, RXQ "rps_cpus", "");
 	assert_int_equal(knob_write(f, "rps.cpus", "eth0 rx-0", "", &err), 0);
 	assert_file(f, RXQ "rps_cpus", "0");
-	put(f, TXQ "xps_cpus", "");
+	tree_put(f->dir, TXQ "xps_cpus", "");
 	assert_int_equal(knob_write(f, "xps.cpus", "eth0 tx-1", "0-3", &err),
 			 0);
 	assert_file(f, TXQ "xps_cpus", "f");
-	put(f, RXQ "rps_flow_cnt", "");
+	tree_put(f->dir, RXQ "rps_flow_cnt", "");
 	assert_int_equal(knob_write(f, "rps.flow_cnt", "eth0 rx-0", " 2048 ",
 				    &err), 0);
 	assert_file(f, RXQ "rps_flow_cnt", "2048");
-	put(f, "proc/irq/38/smp_affinity_list", "");
+	tree_put(f->dir, "proc/irq/38/smp_affinity_list", "");
 	assert_int_equal(knob_write(f, "irq.affinity", "eth0 irq 38", "3,1,2",
 				    &err), 0);
 	assert_file(f, "proc/irq/38/smp_affinity_list", "1-3");
-	put(f, "proc/sys/net/core/somaxconn", "");
+	tree_put(f->dir, "proc/sys/net/core/somaxconn", "");
 	assert_int_equal(knob_write(f, "sysctl", "net.core.somaxconn", "8192",
 				    &err), 0);
 	assert_file(f, "proc/sys/net/core/somaxconn", "8192");

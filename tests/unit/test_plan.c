@@ -5,7 +5,6 @@
  * locality and hyperthread order are checked on layouts that exist.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +22,7 @@
 #include "plan/plan.h"
 #include "sys/irq.h"
 #include "sys/procfs.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -45,52 +45,9 @@ struct t {
 	char path[128];
 };
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	assert_non_null(p);
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	assert_non_null(p);
-	return p;
-}
-
-static void set_list(struct nt_cpumask *m, const char *list)
-{
-	assert_int_equal(nt_cpumask_parse_list(m, list), 0);
-}
-
 static void set_cpu(struct nt_cpumask *m, unsigned int cpu)
 {
 	assert_int_equal(nt_cpumask_set(m, cpu), 0);
-}
-
-static char *fixture_text(const char *rel, bool optional)
-{
-	const char *dir = getenv("NT_FIXTURES");
-	char path[4096];
-	struct stat st;
-	char *text;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/real-hosts/%s",
-		 dir ? dir : "tests/fixtures", rel);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 && optional)
-		return NULL;
-	if (fd < 0)
-		fail_msg("%s: %s (set NT_FIXTURES)", path, strerror(errno));
-	assert_int_equal(fstat(fd, &st), 0);
-	text = xcalloc(1, st.st_size + 1);
-	assert_int_equal(read(fd, text, st.st_size), st.st_size);
-	close(fd);
-	return text;
 }
 
 /* Topology: one row per CPU, as lscpu -p prints it. */
@@ -191,14 +148,14 @@ static void load_topology(struct nt_host *h, const char *dir)
 	size_t n;
 
 	snprintf(rel, sizeof(rel), "%s/lscpu_output", dir);
-	text = fixture_text(rel, true);
+	text = fixture_text_optional(rel);
 	if (text) {
 		n = parse_lscpu_p(text, rows, ARRAY_SIZE(rows));
 	} else {
 		snprintf(rel, sizeof(rel), "%s/lscpu_layout", dir);
-		text = fixture_text(rel, false);
+		text = fixture_text(rel);
 		snprintf(rel, sizeof(rel), "%s/cpuinfo", dir);
-		cpuinfo = fixture_text(rel, true);
+		cpuinfo = fixture_text_optional(rel);
 		n = parse_layout(text, cpuinfo, rows, ARRAY_SIZE(rows));
 		free(cpuinfo);
 	}
@@ -290,15 +247,11 @@ static int busiest_cpu(const struct nt_interrupts *t, uint32_t irq)
 static void attach_irqs(struct nt_host *h, struct nt_iface *ifc,
 			const char *dir)
 {
-	struct nt_interrupts table = { 0 };
-	struct nt_err err = { 0 };
-	char rel[512], all[32], *text;
+	struct nt_interrupts table;
+	char rel[512], all[32];
 
 	snprintf(rel, sizeof(rel), "%s/interrupts", dir);
-	text = fixture_text(rel, false);
-	if (nt_procfs_parse_interrupts(text, &table, &err))
-		fail_msg("%s: %s", rel, err.msg);
-	free(text);
+	load_interrupts(rel, &table);
 	assert_int_equal(nt_irq_match_iface(&table, ifc->name, ifc->bus_info,
 					    NULL, 0, &ifc->irqs, &ifc->n_irqs),
 			 0);

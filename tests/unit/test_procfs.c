@@ -17,30 +17,9 @@
 #include <cmocka.h>
 
 #include "sys/procfs.h"
+#include "testlib.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static char *slurp(const char *rel)
-{
-	const char *dir = getenv("NT_FIXTURES");
-	char path[4096];
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
-
-	if (!dir)
-		fail_msg("NT_FIXTURES is not set");
-	snprintf(path, sizeof(path), "%s/real-hosts/%s", dir, rel);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("%s: cannot open", path);
-	if (getdelim(&buf, &size, '\0', f) < 0) {
-		buf = realloc(buf, 1);
-		buf[0] = '\0';
-	}
-	fclose(f);
-	return buf;
-}
 
 static const struct nt_interrupt *irq_by_id(const struct nt_interrupts *t,
 					    const char *id)
@@ -77,7 +56,7 @@ static void test_softnet_fixtures(void **state)
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		struct nt_err err = { 0 };
 		struct nt_softnet *sn;
-		char *text = slurp(files[i]);
+		char *text = fixture_text(files[i]);
 		size_t n;
 
 		assert_int_equal(nt_procfs_parse_softnet(text, &sn, &n, &err),
@@ -97,7 +76,7 @@ static void test_softnet_old_10_columns(void **state)
 {
 	struct nt_err err = { 0 };
 	struct nt_softnet *sn;
-	char *text = slurp("softnet_stat/softnet_stat1");
+	char *text = fixture_text("softnet_stat/softnet_stat1");
 	size_t n;
 
 	(void)state;
@@ -318,7 +297,7 @@ static void test_interrupts_fixtures(void **state)
 	for (i = 0; i < ARRAY_SIZE(irq_files); i++) {
 		struct nt_interrupts t;
 		struct nt_err err = { 0 };
-		char *text = slurp(irq_files[i]);
+		char *text = fixture_text(irq_files[i]);
 		const struct nt_interrupt *loc;
 		unsigned int named = 0;
 
@@ -360,7 +339,7 @@ static void test_interrupts_32cpu(void **state)
 {
 	struct nt_interrupts t;
 	struct nt_err err = { 0 };
-	char *text = slurp(IRQ_32CPU);
+	char *text = fixture_text(IRQ_32CPU);
 	const struct nt_interrupt *r;
 	uint32_t i;
 
@@ -399,7 +378,7 @@ static void test_interrupts_mlx5_ixgbe(void **state)
 {
 	struct nt_interrupts t;
 	struct nt_err err = { 0 };
-	char *text = slurp("irq-layouts/mlx5.Q6700/interrupts");
+	char *text = fixture_text("irq-layouts/mlx5.Q6700/interrupts");
 	const struct nt_interrupt *r;
 
 	(void)state;
@@ -415,7 +394,7 @@ static void test_interrupts_mlx5_ixgbe(void **state)
 	nt_interrupts_free(&t);
 	free(text);
 
-	text = slurp("irq-layouts/ixgbe.E5645/interrupts");
+	text = fixture_text("irq-layouts/ixgbe.E5645/interrupts");
 	assert_int_equal(nt_procfs_parse_interrupts(text, &t, &err), 0);
 	assert_int_equal(t.ncpus, 12);
 	r = irq_by_id(&t, "73");
@@ -432,7 +411,7 @@ static void test_interrupts_shared_names(void **state)
 {
 	struct nt_interrupts t;
 	struct nt_err err = { 0 };
-	char *text = slurp("servers/kvm.l3.masterconf/interrupts");
+	char *text = fixture_text("servers/kvm.l3.masterconf/interrupts");
 	const struct nt_interrupt *r;
 
 	(void)state;
@@ -446,7 +425,7 @@ static void test_interrupts_shared_names(void **state)
 	nt_interrupts_free(&t);
 	free(text);
 
-	text = slurp("interrupts/singlequeue_8cpu/interrupts1");
+	text = fixture_text("interrupts/singlequeue_8cpu/interrupts1");
 	assert_int_equal(nt_procfs_parse_interrupts(text, &t, &err), 0);
 	r = irq_by_id(&t, "23");
 	assert_string_equal(r->chip, "IR-IO-APIC-fasteoi");
@@ -681,7 +660,7 @@ static void test_softirqs_fixtures(void **state)
 
 			snprintf(rel, sizeof(rel), "softirqs/%s/softirqs%zu",
 				 dirs[d], i);
-			text = slurp(rel);
+			text = fixture_text(rel);
 			if (nt_procfs_parse_softirqs(text, &t, &err))
 				fail_msg("%s: %s", rel, err.msg);
 			assert_int_equal(t.ncpus, d ? 8 : 4);
@@ -704,7 +683,7 @@ static void test_softirqs_net_rx(void **state)
 	};
 	struct nt_softirqs t;
 	struct nt_err err = { 0 };
-	char *text = slurp("softirqs/i7/softirqs1");
+	char *text = fixture_text("softirqs/i7/softirqs1");
 	size_t i;
 
 	(void)state;
@@ -739,7 +718,7 @@ static void test_snmp_fixtures(void **state)
 {
 	struct nt_counters c = { 0 };
 	struct nt_err err = { 0 };
-	char *text = slurp("proc_net_snmp/snmp1");
+	char *text = fixture_text("proc_net_snmp/snmp1");
 
 	(void)state;
 	assert_int_equal(nt_procfs_parse_snmp(text, &c, &err), 0);
@@ -757,7 +736,7 @@ static void test_snmp_fixtures(void **state)
 	free(text);
 
 	/* a second file appends */
-	text = slurp("proc_net_snmp/snmp2");
+	text = fixture_text("proc_net_snmp/snmp2");
 	assert_int_equal(nt_procfs_parse_snmp(text, &c, &err), 0);
 	assert_int_equal(c.n, 2 * (19 + 26 + 12 + 14 + 6 + 6));
 	nt_counters_free(&c);
@@ -910,24 +889,6 @@ struct tree {
 	struct nt_root root;
 };
 
-static void put(const struct tree *t, const char *rel, const char *text)
-{
-	char path[256], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", t->dir, rel);
-	for (slash = strchr(path + strlen(t->dir) + 1, '/'); slash;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int tree_setup(void **state)
 {
 	struct tree *t = calloc(1, sizeof(*t));
@@ -946,11 +907,9 @@ static int tree_setup(void **state)
 static int tree_teardown(void **state)
 {
 	struct tree *t = *state;
-	char cmd[128];
 
 	nt_root_close(&t->root);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
-	if (system(cmd))
+	if (tree_remove(t->dir))
 		return -1;
 	free(t);
 	return 0;
@@ -966,16 +925,16 @@ static void test_read_files(void **state)
 	struct nt_counters c = { 0 };
 	size_t n;
 
-	put(t, "proc/net/softnet_stat",
+	tree_put(t->dir, "proc/net/softnet_stat",
 	    "00000001 00000000 00000000 00000000 00000000 00000000 "
 	    "00000000 00000000 00000000 00000000 00000000\n");
-	put(t, "proc/interrupts",
+	tree_put(t->dir, "proc/interrupts",
 	    "           CPU0\n  0:         10   IO-APIC   2-edge      timer\n");
-	put(t, "proc/softirqs", "    CPU0\n  NET_RX:  5\n");
-	put(t, "proc/net/netstat",
+	tree_put(t->dir, "proc/softirqs", "    CPU0\n  NET_RX:  5\n");
+	tree_put(t->dir, "proc/net/netstat",
 	    "TcpExt: ListenOverflows\nTcpExt: 36\n");
-	put(t, "proc/net/snmp", "Udp: RcvbufErrors\nUdp: 1999\n");
-	put(t, "proc/net/sockstat", "TCP: inuse 1 mem 49\n");
+	tree_put(t->dir, "proc/net/snmp", "Udp: RcvbufErrors\nUdp: 1999\n");
+	tree_put(t->dir, "proc/net/sockstat", "TCP: inuse 1 mem 49\n");
 
 	assert_int_equal(nt_procfs_read_softnet(&t->root, &sn, &n, &err), 0);
 	assert_int_equal(n, 1);
@@ -992,7 +951,7 @@ static void test_read_files(void **state)
 	assert_int_equal(c.n, 2);
 	assert_int_equal(counter(&c, "TcpExtListenOverflows"), 36);
 	assert_int_equal(counter(&c, "UdpRcvbufErrors"), 1999);
-	put(t, "proc/net/snmp6", "Udp6InErrors \t 4\n");
+	tree_put(t->dir, "proc/net/snmp6", "Udp6InErrors \t 4\n");
 	nt_counters_free(&c);
 	assert_int_equal(nt_procfs_read_snmp(&t->root, &c, &err), 0);
 	assert_int_equal(counter(&c, "Udp6InErrors"), 4);
@@ -1000,7 +959,7 @@ static void test_read_files(void **state)
 
 	assert_int_equal(nt_procfs_read_sockstat(&t->root, &c, &err), 0);
 	assert_int_equal(c.n, 2);
-	put(t, "proc/net/sockstat6", "TCP6: inuse 3\n");
+	tree_put(t->dir, "proc/net/sockstat6", "TCP6: inuse 3\n");
 	nt_counters_free(&c);
 	assert_int_equal(nt_procfs_read_sockstat(&t->root, &c, &err), 0);
 	assert_int_equal(counter(&c, "TCP6.inuse"), 3);
@@ -1018,7 +977,7 @@ static void test_read_errors(void **state)
 	struct nt_counters c = { 0 };
 	size_t n;
 
-	put(t, "proc/net/softnet_stat",
+	tree_put(t->dir, "proc/net/softnet_stat",
 	    "00000001 0 0 0 0 0 0 0 0 0\n00000001 0 0 0 0 0 0 0 0 0\n0 0 0\n");
 	assert_int_equal(nt_procfs_read_softnet(&t->root, &sn, &n, &err),
 			 -EINVAL);
@@ -1035,8 +994,10 @@ static void test_read_errors(void **state)
 
 	/* netstat good, snmp broken: nothing is kept */
 	nt_err_clear(&err);
-	put(t, "proc/net/netstat", "TcpExt: ListenOverflows\nTcpExt: 36\n");
-	put(t, "proc/net/snmp", "Udp: RcvbufErrors InErrors\nUdp: 1999\n");
+	tree_put(t->dir, "proc/net/netstat",
+	    "TcpExt: ListenOverflows\nTcpExt: 36\n");
+	tree_put(t->dir, "proc/net/snmp",
+	    "Udp: RcvbufErrors InErrors\nUdp: 1999\n");
 	assert_int_equal(nt_procfs_read_snmp(&t->root, &c, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "/proc/net/snmp: line 2: "));
 	assert_null(c.v);
@@ -1054,11 +1015,11 @@ static void test_irqbalance(void **state)
 	struct tree *t = *state;
 
 	assert_int_equal(nt_procfs_irqbalance_running(&t->root), -ENOENT);
-	put(t, "proc/1/comm", "systemd\n");
-	put(t, "proc/self/comm", "irqbalance\n");	/* not a pid */
-	put(t, "proc/77/comm", "irqbalancer\n");
+	tree_put(t->dir, "proc/1/comm", "systemd\n");
+	tree_put(t->dir, "proc/self/comm", "irqbalance\n");	/* not a pid */
+	tree_put(t->dir, "proc/77/comm", "irqbalancer\n");
 	assert_int_equal(nt_procfs_irqbalance_running(&t->root), 0);
-	put(t, "proc/1234/comm", "irqbalance\n");
+	tree_put(t->dir, "proc/1234/comm", "irqbalance\n");
 	assert_int_equal(nt_procfs_irqbalance_running(&t->root), 1);
 }
 

@@ -15,6 +15,7 @@
 
 #include "model/host.h"
 #include "model/snapshot.h"
+#include "testlib.h"
 
 #define TAKEN_NS	(1795431600LL * 1000000000LL + 123456789)
 #define U64_TOP		UINT64_MAX
@@ -26,27 +27,6 @@ struct fixture {
 	char path2[128];
 	struct nt_host host;
 };
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	assert_non_null(p);
-	return p;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	assert_non_null(p);
-	return p;
-}
-
-static void set_list(struct nt_cpumask *m, const char *list)
-{
-	assert_int_equal(nt_cpumask_parse_list(m, list), 0);
-}
 
 static void build_topology(struct nt_host *h)
 {

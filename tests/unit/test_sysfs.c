@@ -5,8 +5,6 @@
  * captured host.  The links are relative, laid out as the kernel does.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +19,7 @@
 
 #include "sys/sysctl.h"
 #include "sys/sysfs.h"
+#include "testlib.h"
 
 #define PCI_DEV		"sys/devices/pci0000:00/0000:00:03.0"
 #define VIRTIO_PCI	"sys/devices/pci0000:00/0000:00:04.0"
@@ -32,50 +31,6 @@ struct fake {
 	struct nt_root root;
 };
 
-static void make_parents(const char *top, char *path)
-{
-	for (char *slash = strchr(path + strlen(top) + 1, '/'); slash;
-	     slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST)
-			fail_msg("mkdir %s: %s", path, strerror(errno));
-		*slash = '/';
-	}
-}
-
-static void put(const struct fake *f, const char *rel, const char *text)
-{
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
-	make_parents(f->dir, path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		fail_msg("%s: %s", path, strerror(errno));
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-static void link_to(const struct fake *f, const char *rel, const char *target)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
-	make_parents(f->dir, path);
-	if (symlink(target, path))
-		fail_msg("symlink %s: %s", path, strerror(errno));
-}
-
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void put_topology(const struct fake *f, int cpu, const char *file,
 			 const char *text)
 {
@@ -83,7 +38,7 @@ static void put_topology(const struct fake *f, int cpu, const char *file,
 
 	snprintf(path, sizeof(path), "sys/devices/system/cpu/cpu%d/topology/%s",
 		 cpu, file);
-	put(f, path, text);
+	tree_put(f->dir, path, text);
 }
 
 /* Four CPUs in two packages and two nodes; CPU 3 is offline. */
@@ -93,87 +48,95 @@ static void put_cpus(const struct fake *f, bool numa)
 	static const char *const package[] = { "0", "0", "1" };
 	static const char *const siblings[] = { "0\n", "1\n", "2-3\n" };
 
-	put(f, "sys/devices/system/cpu/present", "0-3\n");
-	put(f, "sys/devices/system/cpu/online", "0-2\n");
-	put(f, "sys/devices/system/cpu/possible", "0-7\n");
+	tree_put(f->dir, "sys/devices/system/cpu/present", "0-3\n");
+	tree_put(f->dir, "sys/devices/system/cpu/online", "0-2\n");
+	tree_put(f->dir, "sys/devices/system/cpu/possible", "0-7\n");
 	for (int cpu = 0; cpu < 3; cpu++) {
 		put_topology(f, cpu, "core_id", core[cpu]);
 		put_topology(f, cpu, "physical_package_id", package[cpu]);
 		put_topology(f, cpu, "thread_siblings_list", siblings[cpu]);
 	}
-	put(f, "sys/devices/system/cpu/cpu3/online", "0\n");
+	tree_put(f->dir, "sys/devices/system/cpu/cpu3/online", "0\n");
 	if (!numa)
 		return;
-	put(f, "sys/devices/system/node/node0/cpulist", "0-1\n");
-	put(f, "sys/devices/system/node/node1/cpulist", "2-3\n");
-	put(f, "sys/devices/system/node/online", "0-1\n");
-	put(f, "sys/devices/system/node/has_cpu", "0-1\n");
+	tree_put(f->dir, "sys/devices/system/node/node0/cpulist", "0-1\n");
+	tree_put(f->dir, "sys/devices/system/node/node1/cpulist", "2-3\n");
+	tree_put(f->dir, "sys/devices/system/node/online", "0-1\n");
+	tree_put(f->dir, "sys/devices/system/node/has_cpu", "0-1\n");
 }
 
 /* An igb NIC on PCI, queues rx-0..2 and tx-0, on node 1. */
 static void put_pci_nic(const struct fake *f)
 {
-	put(f, PCI_DEV "/numa_node", "1\n");
-	put(f, PCI_DEV "/msi_irqs/100", "msix\n");
-	put(f, PCI_DEV "/msi_irqs/40", "msix\n");
-	put(f, PCI_DEV "/msi_irqs/9", "msix\n");
-	link_to(f, PCI_DEV "/driver", "../../../bus/pci/drivers/igb");
-	link_to(f, PCI_DEV "/net/eth0/device", "../../../0000:00:03.0");
-	put(f, PCI_DEV "/net/eth0/ifindex", "2\n");
-	put(f, PCI_DEV "/net/eth0/speed", "10000\n");
-	put(f, PCI_DEV "/net/eth0/duplex", "full\n");
-	put(f, PCI_DEV "/net/eth0/mtu", "9000\n");
-	put(f, PCI_DEV "/net/eth0/tx_queue_len", "1000\n");
-	put(f, PCI_DEV "/net/eth0/operstate", "up\n");
-	put(f, PCI_DEV "/net/eth0/queues/rx-2/rps_cpus", "00000000,00000000\n");
-	put(f, PCI_DEV "/net/eth0/queues/rx-2/rps_flow_cnt", "0\n");
-	put(f, PCI_DEV "/net/eth0/queues/rx-0/rps_cpus", "00000000,00000003\n");
-	put(f, PCI_DEV "/net/eth0/queues/rx-0/rps_flow_cnt", "0\n");
-	put(f, PCI_DEV "/net/eth0/queues/rx-1/rps_cpus", "00000001,00000004\n");
-	put(f, PCI_DEV "/net/eth0/queues/rx-1/rps_flow_cnt", "4096\n");
-	put(f, PCI_DEV "/net/eth0/queues/tx-0/xps_cpus", "0000000f\n");
-	link_to(f, "sys/class/net/eth0",
-		"../../devices/pci0000:00/0000:00:03.0/net/eth0");
+	tree_put(f->dir, PCI_DEV "/numa_node", "1\n");
+	tree_put(f->dir, PCI_DEV "/msi_irqs/100", "msix\n");
+	tree_put(f->dir, PCI_DEV "/msi_irqs/40", "msix\n");
+	tree_put(f->dir, PCI_DEV "/msi_irqs/9", "msix\n");
+	tree_link(f->dir, PCI_DEV "/driver", "../../../bus/pci/drivers/igb");
+	tree_link(f->dir, PCI_DEV "/net/eth0/device", "../../../0000:00:03.0");
+	tree_put(f->dir, PCI_DEV "/net/eth0/ifindex", "2\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/speed", "10000\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/duplex", "full\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/mtu", "9000\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/tx_queue_len", "1000\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/operstate", "up\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/rx-2/rps_cpus",
+		 "00000000,00000000\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/rx-2/rps_flow_cnt", "0\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/rx-0/rps_cpus",
+		 "00000000,00000003\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/rx-0/rps_flow_cnt", "0\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/rx-1/rps_cpus",
+		 "00000001,00000004\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/rx-1/rps_flow_cnt",
+		 "4096\n");
+	tree_put(f->dir, PCI_DEV "/net/eth0/queues/tx-0/xps_cpus",
+		 "0000000f\n");
+	tree_link(f->dir, "sys/class/net/eth0",
+		  "../../devices/pci0000:00/0000:00:03.0/net/eth0");
 }
 
 /* virtio_net: the netdev hangs below virtio3, below the PCI function. */
 static void put_virtio_nic(const struct fake *f)
 {
-	put(f, VIRTIO_PCI "/numa_node", "1\n");
-	put(f, VIRTIO_PCI "/msi_irqs/38", "msix\n");
-	put(f, VIRTIO_PCI "/msi_irqs/37", "msix\n");
-	put(f, VIRTIO_PCI "/msi_irqs/39", "msix\n");
-	link_to(f, VIRTIO_DEV "/driver",
-		"../../../../bus/virtio/drivers/virtio_net");
-	link_to(f, VIRTIO_DEV "/net/eth1/device", "../../../virtio3");
-	put(f, VIRTIO_DEV "/net/eth1/ifindex", "3\n");
-	put(f, VIRTIO_DEV "/net/eth1/duplex", "unknown\n");
-	put(f, VIRTIO_DEV "/net/eth1/queues/rx-0/rps_cpus", "0\n");
-	put(f, VIRTIO_DEV "/net/eth1/queues/rx-0/rps_flow_cnt", "0\n");
-	put(f, VIRTIO_DEV "/net/eth1/queues/tx-0/tx_maxrate", "0\n");
-	link_to(f, "sys/class/net/eth1",
-		"../../devices/pci0000:00/0000:00:04.0/virtio3/net/eth1");
+	tree_put(f->dir, VIRTIO_PCI "/numa_node", "1\n");
+	tree_put(f->dir, VIRTIO_PCI "/msi_irqs/38", "msix\n");
+	tree_put(f->dir, VIRTIO_PCI "/msi_irqs/37", "msix\n");
+	tree_put(f->dir, VIRTIO_PCI "/msi_irqs/39", "msix\n");
+	tree_link(f->dir, VIRTIO_DEV "/driver",
+		  "../../../../bus/virtio/drivers/virtio_net");
+	tree_link(f->dir, VIRTIO_DEV "/net/eth1/device", "../../../virtio3");
+	tree_put(f->dir, VIRTIO_DEV "/net/eth1/ifindex", "3\n");
+	tree_put(f->dir, VIRTIO_DEV "/net/eth1/duplex", "unknown\n");
+	tree_put(f->dir, VIRTIO_DEV "/net/eth1/queues/rx-0/rps_cpus", "0\n");
+	tree_put(f->dir, VIRTIO_DEV "/net/eth1/queues/rx-0/rps_flow_cnt",
+		 "0\n");
+	tree_put(f->dir, VIRTIO_DEV "/net/eth1/queues/tx-0/tx_maxrate", "0\n");
+	tree_link(f->dir, "sys/class/net/eth1",
+		  "../../devices/pci0000:00/0000:00:04.0/virtio3/net/eth1");
 }
 
 static void put_virtual(const struct fake *f)
 {
-	put(f, VETH_DEV "/ifindex", "5\n");
-	put(f, VETH_DEV "/speed", "10000\n");
-	put(f, VETH_DEV "/duplex", "full\n");
-	put(f, VETH_DEV "/queues/rx-0/rps_cpus", "0\n");
-	put(f, VETH_DEV "/queues/rx-0/rps_flow_cnt", "0\n");
-	put(f, VETH_DEV "/queues/tx-0/xps_cpus", "0\n");
-	link_to(f, "sys/class/net/veth0", "../../devices/virtual/net/veth0");
-	put(f, "sys/devices/virtual/net/lo/ifindex", "1\n");
-	link_to(f, "sys/class/net/lo", "../../devices/virtual/net/lo");
-	put(f, "sys/class/net/bonding_masters", "\n");
+	tree_put(f->dir, VETH_DEV "/ifindex", "5\n");
+	tree_put(f->dir, VETH_DEV "/speed", "10000\n");
+	tree_put(f->dir, VETH_DEV "/duplex", "full\n");
+	tree_put(f->dir, VETH_DEV "/queues/rx-0/rps_cpus", "0\n");
+	tree_put(f->dir, VETH_DEV "/queues/rx-0/rps_flow_cnt", "0\n");
+	tree_put(f->dir, VETH_DEV "/queues/tx-0/xps_cpus", "0\n");
+	tree_link(f->dir, "sys/class/net/veth0",
+		  "../../devices/virtual/net/veth0");
+	tree_put(f->dir, "sys/devices/virtual/net/lo/ifindex", "1\n");
+	tree_link(f->dir, "sys/class/net/lo", "../../devices/virtual/net/lo");
+	tree_put(f->dir, "sys/class/net/bonding_masters", "\n");
 }
 
 static void put_sysctls(const struct fake *f)
 {
-	put(f, "proc/sys/net/core/somaxconn", "4096\n");
-	put(f, "proc/sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456\n");
-	put(f, "proc/sys/net/ipv4/tcp_congestion_control", "bbr\n");
+	tree_put(f->dir, "proc/sys/net/core/somaxconn", "4096\n");
+	tree_put(f->dir, "proc/sys/net/ipv4/tcp_rmem",
+		 "4096\t131072\t6291456\n");
+	tree_put(f->dir, "proc/sys/net/ipv4/tcp_congestion_control", "bbr\n");
 }
 
 static int make_tree(void **state, bool numa)
@@ -217,7 +180,7 @@ static int remove_tree(void **state)
 	int ret;
 
 	nt_root_close(&f->root);
-	ret = nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	ret = tree_remove(f->dir);
 	free(f);
 	return ret;
 }
