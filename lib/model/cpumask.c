@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/cpumask.h"
+#include "util/str.h"
 
 /*
  * Parsed text comes from files and snapshots we do not trust: a CPU number
@@ -346,20 +347,6 @@ static uint32_t mask_group(const struct nt_cpumask *mask, uint32_t group)
 	return mask->words[group / 2] >> (group % 2 * 32);
 }
 
-/* Append with snprintf semantics: @len keeps counting past @size. */
-static void __attribute__((format(printf, 4, 5)))
-buf_add(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	size_t room = *len < size ? size - *len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? buf + *len : NULL, room, fmt, ap);
-	va_end(ap);
-	*len += n > 0 ? n : 0;
-}
-
 static int buf_end(char *buf, size_t size, size_t len)
 {
 	if (len < size)
@@ -393,7 +380,7 @@ int nt_cpumask_format_hex(const struct nt_cpumask *mask, unsigned int nbits,
 		     (1u << nbits % NT_HEX_GROUP_BITS) - 1 : ~0u;
 
 	for (g = ngroups; g-- > 0; ) {
-		buf_add(buf, size, &len, len ? ",%0*x" : "%0*x", width,
+		nt_str_append(buf, size, &len, len ? ",%0*x" : "%0*x", width,
 			mask_group(mask, g) & chunk_mask);
 		width = NT_HEX_GROUP_DIGITS;
 		chunk_mask = ~0u;
@@ -416,9 +403,9 @@ int nt_cpumask_format_list(const struct nt_cpumask *mask, char *buf,
 
 		while (nt_cpumask_test(mask, last + 1))
 			last++;
-		buf_add(buf, size, &len, "%s%d", len ? "," : "", first);
+		nt_str_append(buf, size, &len, "%s%d", len ? "," : "", first);
 		if (last > first)
-			buf_add(buf, size, &len, "-%d", last);
+			nt_str_append(buf, size, &len, "-%d", last);
 		first = nt_cpumask_next(mask, last + 1);
 	}
 	return buf_end(buf, size, len);

@@ -26,6 +26,7 @@
 #include "model/cpumask.h"
 #include "profile/profile.h"
 #include "sys/sysctl.h"
+#include "util/str.h"
 
 #ifndef NT_DATADIR
 #define NT_DATADIR	"/usr/local/share/nettune"
@@ -206,20 +207,6 @@ static const char *base_name(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
-}
-
-/* Append with snprintf semantics: @len keeps counting past @size. */
-static void __attribute__((format(printf, 4, 5)))
-append(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	size_t room = *len < size ? size - *len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? buf + *len : NULL, room, fmt, ap);
-	va_end(ap);
-	*len += n > 0 ? n : 0;
 }
 
 static int __attribute__((format(printf, 2, 3)))
@@ -420,7 +407,7 @@ static void key_names(const struct section_rule *sec, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (const struct key_rule *k = sec->keys; k->key; k++)
-		append(buf, size, &len, "%s%s", k == sec->keys ? "" : ", ",
+		nt_str_append(buf, size, &len, "%s%s", k == sec->keys ? "" : ", ",
 		       k->key);
 }
 
@@ -692,9 +679,9 @@ static void format_dirs(const char *const *dirs, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; dirs && dirs[i]; i++)
-		append(buf, size, &len, "%s%s", i ? ", " : "", dirs[i]);
+		nt_str_append(buf, size, &len, "%s%s", i ? ", " : "", dirs[i]);
 	if (!len)
-		append(buf, size, &len, "no directories");
+		nt_str_append(buf, size, &len, "no directories");
 }
 
 struct frame {
@@ -739,7 +726,7 @@ static int resolve_include(struct loader *ld, const struct nt_profile_entry *e,
 		    is_file(path))
 			return 0;
 		searched[0] = '\0';
-		append(searched, sizeof(searched), &len, "%s", path);
+		nt_str_append(searched, sizeof(searched), &len, "%s", path);
 	}
 	return nt_err_set(ld->err, EINVAL, "%s:%d: include \"%s\": no such "
 			  "profile (searched %s)", e->file, e->line, name,
@@ -754,9 +741,9 @@ static int cycle_error(struct loader *ld, const struct nt_profile_entry *e,
 
 	chain[0] = '\0';
 	for (int i = from; i < ld->depth; i++)
-		append(chain, sizeof(chain), &len, "%s -> ",
+		nt_str_append(chain, sizeof(chain), &len, "%s -> ",
 		       base_name(ld->stack[i].shown));
-	append(chain, sizeof(chain), &len, "%s", base_name(path));
+	nt_str_append(chain, sizeof(chain), &len, "%s", base_name(path));
 	return nt_err_set(ld->err, EINVAL, "%s:%d: include cycle: %s",
 			  e->file, e->line, chain);
 }
