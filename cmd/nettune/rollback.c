@@ -13,6 +13,7 @@
 
 #include "nettune.h"
 #include "tuning.h"
+#include "util/json.h"
 
 static void rollback_help(void)
 {
@@ -91,8 +92,7 @@ static void print_history_json(const struct nt_journal_info *v, size_t n)
 				       json_object_new_int64(v[i].n_changes));
 		json_object_array_add(arr, o);
 	}
-	puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_SPACED));
+	puts(json_object_to_json_string_ext(arr, NT_JSON_FLAGS));
 	json_object_put(arr);
 }
 

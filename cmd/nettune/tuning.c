@@ -13,6 +13,7 @@
 #include "collect.h"
 #include "nettune.h"
 #include "tuning.h"
+#include "util/json.h"
 
 bool nt_tuning_opt(struct nt_tuning_opts *o, int c, const char *arg,
 		   const char **bad)
@@ -131,9 +132,7 @@ static int print_plan_json(const struct nt_plan *plan)
 
 	if (!doc)
 		return -ENOMEM;
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_SPACED |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(doc, NT_JSON_FLAGS));
 	json_object_put(doc);
 	return 0;
 }

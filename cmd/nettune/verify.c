@@ -11,6 +11,7 @@
 
 #include "nettune.h"
 #include "tuning.h"
+#include "util/json.h"
 
 static void verify_help(void)
 {
@@ -51,9 +52,7 @@ static void print_drift_json(const char *what, const struct nt_drift *d,
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(doc, "drift", arr);
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_SPACED |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(doc, NT_JSON_FLAGS));
 	json_object_put(doc);
 }
 

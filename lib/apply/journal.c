@@ -21,9 +21,6 @@
 #include "util/json.h"
 
 #define NS_PER_SEC	1000000000LL
-#define JOURNAL_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | \
-				 JSON_C_TO_STRING_SPACED | \
-				 JSON_C_TO_STRING_NOSLASHESCAPE)
 /* A journal is a few kilobytes; anything this big is not ours. */
 #define JOURNAL_MAX	(64 << 20)
 
@@ -226,7 +223,7 @@ int nt_journal_save(const char *state_dir, const struct nt_journal *j,
 	int ret;
 
 	if (obj)
-		text = json_object_to_json_string_ext(obj, JOURNAL_JSON_FLAGS);
+		text = json_object_to_json_string_ext(obj, NT_JSON_FLAGS);
 	if (text)
 		ret = save_text(state_dir, j->id, text, err);
 	else

@@ -20,7 +20,6 @@
 #include "util/tc.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define NT_JSON_FLAGS	NT_SNAPSHOT_JSON_FLAGS
 /* json_tokener_parse_ex() takes an int length. */
 #define NT_SNAPSHOT_MAX	((size_t)INT_MAX)
 

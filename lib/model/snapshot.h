@@ -9,10 +9,6 @@
 
 #define NT_SNAPSHOT_VERSION 1
 
-/* How a snapshot is printed: files and `show --json` alike, plus a newline. */
-#define NT_SNAPSHOT_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | \
-				 JSON_C_TO_STRING_SPACED | \
-				 JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /**
  * nt_snapshot_to_json() - the whole host as a JSON object (new reference)

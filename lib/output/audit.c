@@ -307,7 +307,7 @@ static int print_json(FILE *out, const struct nt_audit_report *r)
 		nt_jw_append(&w, arr, finding_json(&w, &r->findings->v[i]));
 	nt_jw_add(&w, doc, "findings", arr);
 	text = w.oom ? NULL :
-	       json_object_to_json_string_ext(doc, NT_SNAPSHOT_JSON_FLAGS);
+	       json_object_to_json_string_ext(doc, NT_JSON_FLAGS);
 	if (text)
 		fprintf(out, "%s\n", text);
 	json_object_put(doc);

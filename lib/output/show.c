@@ -9,6 +9,7 @@
 
 #include "model/snapshot.h"
 #include "output/show.h"
+#include "util/json.h"
 
 #define MASK_TEXT 1024
 
@@ -235,7 +236,7 @@ int nt_show_json(FILE *out, const struct nt_host *host,
 
 	if (!doc)
 		return -ENOMEM;
-	text = json_object_to_json_string_ext(doc, NT_SNAPSHOT_JSON_FLAGS);
+	text = json_object_to_json_string_ext(doc, NT_JSON_FLAGS);
 	fprintf(out, "%s\n", text);
 	json_object_put(doc);
 	return 0;

@@ -24,10 +24,6 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NS_PER_SEC	1000000000LL
 #define PLAN_VERSION	1
-/* As snapshots are printed, so plans diff the same way. */
-#define PLAN_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | \
-			 JSON_C_TO_STRING_SPACED | \
-			 JSON_C_TO_STRING_NOSLASHESCAPE)
 /* Plans are reviewed by people: one this big is not a plan. */
 #define PLAN_MAX_BYTES	(64u << 20)
 #define NO_LIMIT	UINT32_MAX
@@ -1485,7 +1481,7 @@ int nt_plan_save(const struct nt_plan *plan, const char *path,
 
 	if (!doc)
 		return nt_err_set(err, ENOMEM, "%s: out of memory", path);
-	text = json_object_to_json_string_ext(doc, PLAN_JSON_FLAGS);
+	text = json_object_to_json_string_ext(doc, NT_JSON_FLAGS);
 	/* apply reads exactly what was reviewed: never half a file. */
 	if (text)
 		ret = nt_file_write_atomic(path, text, err);

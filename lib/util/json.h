@@ -11,6 +11,14 @@
 #include "util/err.h"
 
 /*
+ * How every JSON document nettune prints or saves is formatted (snapshots,
+ * plans, journals, the verbs' --json), so they diff and read alike.
+ */
+#define NT_JSON_FLAGS	(JSON_C_TO_STRING_PRETTY | \
+			 JSON_C_TO_STRING_SPACED | \
+			 JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/*
  * Building documents.  json-c returns NULL when it cannot allocate, and
  * NULL is also how it spells a JSON null, so allocation failures are
  * collected in struct nt_jw and nulls are added only through nt_jw_null().

@@ -696,6 +696,27 @@ profile_error() {
 
 # ---- 9. help and usage ----------------------------------------------------
 
+@test "--iface limits recommend, apply and verify to that interface; an unknown one exits 3" {
+	printf '[qdisc]\ntxqlen = 4321\n' >"$T/i.conf"
+	before1=$(nt_in "$NS" cat /sys/class/net/nt1/tx_queue_len)
+	run nt recommend "$T/i.conf" --iface nt0
+	assert_success
+	assert_line --regexp '^txqlen +nt0 '
+	refute_line --regexp '^txqlen +nt1 '
+	run nt apply "$T/i.conf" --iface nt0 --yes --state-dir "$D"
+	assert_success
+	assert_equal "$(nt_in "$NS" cat /sys/class/net/nt0/tx_queue_len)" 4321
+	assert_equal "$(nt_in "$NS" cat /sys/class/net/nt1/tx_queue_len)" "$before1"
+	run nt verify "$T/i.conf" --iface nt0
+	assert_success
+	run nt verify "$T/i.conf" --iface nt1
+	assert_failure 1
+	assert_line --regexp '^txqlen +nt1 '
+	run --separate-stderr nt recommend "$T/i.conf" --iface nosuch0
+	assert_failure 3
+	assert_equal "$stderr" "nettune: nosuch0: no such interface"
+}
+
 @test "every tuning verb's --help exits 0" {
 	for verb in recommend apply verify rollback history profile; do
 		run "$NETTUNE" "$verb" --help
