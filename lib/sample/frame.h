@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NT_SAMPLE_FRAME_H
+#define NT_SAMPLE_FRAME_H
+
+/*
+ * One frame of `nettune top`: the rates between two looks at a host, cut
+ * into the four panes every printer shows (ncurses view, batch text, JSON
+ * lines).  The rows are allocated once for a host's shape
+ * (nt_top_frame_init) and refilled in place on every tick: filling and
+ * sorting allocate nothing.  A rate is per second; a negative rate means the
+ * host has no such counter (printed as "-" or JSON null).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/host.h"
+
+#define NT_TOP_WORST_LISTENERS	5
+#define NT_TOP_CPUS_LEN		64	/* "0-3,8" */
+
+enum nt_top_pane {
+	NT_PANE_CPU = 0,
+	NT_PANE_NIC,
+	NT_PANE_QDISC,
+	NT_PANE_SOCK,
+	NT_PANE_COUNT,
+};
+
+/* The sort key of every pane; `s` cycles through them. */
+enum nt_top_sort {
+	NT_SORT_DROPS = 0,	/* drops/s, worst first (default) */
+	NT_SORT_TRAFFIC,	/* packets (or softirqs) per second */
+	NT_SORT_NAME,		/* CPU number, interface name, ... */
+	NT_SORT_COUNT,
+};
+
+struct nt_top_cpu {
+	uint32_t cpu;
+	int node;			/* NUMA node, -1 unknown */
+	bool online;
+	double net_rx, net_tx;		/* softirqs/s */
+	double processed, dropped;	/* softnet_stat, per second */
+	double squeezed, rps;		/* time_squeeze, received_rps */
+	double nic_irqs;		/* IRQs/s of NIC queue IRQs on this CPU */
+	bool idle;			/* nothing moved on this CPU */
+};
+
+struct nt_top_queue {
+	int queue;			/* queue index */
+	char type[8];			/* "rx", "tx", "rxtx", "" */
+	int irq;			/* -1: no IRQ of its own */
+	char cpus[NT_TOP_CPUS_LEN];	/* effective affinity, list form */
+	double irqs;			/* its IRQ per second */
+	double rx_pps, tx_pps;		/* driver per-queue counters, or -1 */
+	double drops;			/* driver per-queue drop counters, or -1 */
+};
+
+struct nt_top_nic {
+	char name[NT_NAME_LEN];
+	char driver[NT_NAME_LEN];
+	int numa_node;
+	double rx_pps, tx_pps;
+	double rx_mbps, tx_mbps;	/* Mbit/s */
+	double drops;			/* rx_dropped + tx_dropped per second */
+	double missed;			/* rx_missed + rx_fifo + rx_over errors */
+	double errors;			/* rx_errors + tx_errors */
+	int64_t ring_rx, ring_rx_max;	/* -1 unknown */
+	double driver_drops;		/* all driver drop counters, or -1 */
+	struct nt_top_queue *queues;	/* by queue number */
+	size_t n_queues;
+	bool idle;
+};
+
+struct nt_top_qdisc {
+	char dev[NT_NAME_LEN];
+	char kind[NT_NAME_LEN];
+	char handle[16];		/* "8001:" */
+	char parent[16];		/* "root", "8001:1" */
+	double drops, overlimits, requeues;
+	uint64_t backlog_bytes, backlog_packets;
+	bool idle;
+};
+
+struct nt_top_sock {
+	double listen_overflows, listen_drops;	/* TcpExt, per second */
+	double udp_rcvbuf_errors;		/* Udp + Udp6 */
+	double udp_inerrors;			/* Udp + Udp6 */
+	double tcp_retrans;			/* Tcp RetransSegs */
+	double prune_called, rcv_pruned;	/* TcpExt */
+	double backlog_drops;			/* TcpExt TCPBacklogDrop */
+	/* fullest accept queues now: accept_queue / backlog, worst first */
+	struct nt_listener worst[NT_TOP_WORST_LISTENERS];
+	size_t n_worst;
+	bool have_listeners;		/* sock_diag was read */
+};
+
+struct nt_top_header {
+	char hostname[64];
+	char kernel[64];
+	int64_t taken_ns;		/* CLOCK_REALTIME of the newer look */
+	double uptime_s;		/* -1 unknown */
+	double interval_s;		/* measured, between the two looks */
+	double rx_pps, tx_pps;		/* every interface but loopback */
+	double drops;			/* every drop counter above, per second */
+	/* the worst finding of lib/audit on the same two looks */
+	int worst_severity;		/* enum nt_severity, 0 none */
+	char worst_id[48];
+	char worst_subject[48];
+	char worst_summary[320];
+};
+
+struct nt_top_frame {
+	struct nt_top_header hdr;
+	struct nt_top_cpu *cpus;
+	size_t n_cpus;
+	struct nt_top_nic *nics;
+	size_t n_nics;
+	struct nt_top_qdisc *qdiscs;
+	size_t n_qdiscs;
+	struct nt_top_sock sock;
+	enum nt_top_sort sort;
+};
+
+/**
+ * nt_top_frame_init() - allocate the rows for hosts of @shape's shape
+ * Return: 0 or -ENOMEM.
+ */
+int nt_top_frame_init(struct nt_top_frame *f, const struct nt_host *shape);
+
+/**
+ * nt_top_frame_fill() - the rates from @prev to @cur, sorted by f->sort
+ * @prev: the earlier look, or NULL (every rate 0, levels still shown)
+ * @cur: the newer look, of the shape given to nt_top_frame_init()
+ *
+ * Leaves the worst-finding fields of the header alone (the caller runs the
+ * audit).  Allocates nothing.
+ */
+void nt_top_frame_fill(struct nt_top_frame *f, const struct nt_host *prev,
+		       const struct nt_host *cur);
+
+/** nt_top_frame_sort() - sort every pane by @sort; allocates nothing */
+void nt_top_frame_sort(struct nt_top_frame *f, enum nt_top_sort sort);
+
+const char *nt_top_sort_name(enum nt_top_sort sort);
+
+void nt_top_frame_free(struct nt_top_frame *f);
+
+#endif
