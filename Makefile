@@ -86,7 +86,9 @@ vmcheck: all
 	@BUILD=$(BUILD) sh tests/vm/run.sh
 
 bench: all
+	@sh tools/deps.sh --bench
 	bash bench/show.sh && bash bench/audit.sh host && bash bench/audit.sh 1000
+	bash bench/top.sh host && bash bench/top.sh 1000 && bash bench/top.sh synthetic
 
 lint:
 	mandoc -T lint -W warning man/*.[0-9]

@@ -24,7 +24,7 @@ _nettune()
 	local cur prev words cword
 	_init_completion -n = || return
 
-	local verbs="audit show snapshot recommend apply verify rollback history profile"
+	local verbs="audit show snapshot recommend apply verify rollback history profile top"
 	local verb="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -44,6 +44,23 @@ _nettune()
 		return ;;
 	--from|-f|--output|-o)
 		_filedir json
+		return ;;
+	--record|--replay)
+		_filedir
+		return ;;
+	--delay|-d)
+		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur"))
+		return ;;
+	--speed)
+		COMPREPLY=($(compgen -W "0 1 2 10" -- "$cur"))
+		return ;;
+	--sort|-s)
+		COMPREPLY=($(compgen -W "drops traffic name" -- "$cur"))
+		return ;;
+	--panes|-p)
+		COMPREPLY=($(compgen -W "1234 12 2 3 4" -- "$cur"))
+		return ;;
+	--iterations|-n)
 		return ;;
 	--iface)
 		COMPREPLY=($(compgen -W "$(_nettune_ifaces)" -- "$cur"))
@@ -78,6 +95,7 @@ _nettune()
 	rollback)  opts="--state-dir --help" ;;
 	history)   opts="--json --state-dir --help" ;;
 	profile)   opts="--profile-dir --help" ;;
+	top)       opts="--delay --batch --iterations --json --record --replay --speed --root --sort --panes --expand --hide-idle --help" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -283,6 +283,9 @@ static int read_procfs(struct nt_host *host, const struct nt_root *root,
 		return ret;
 	ret = nt_procfs_irqbalance_running(root);
 	host->irqbalance = ret < 0 ? -1 : ret;
+	/* trees captured before uptime was read have none: left unknown */
+	if (nt_procfs_read_uptime(root, &host->uptime_ns, NULL))
+		host->uptime_ns = 0;
 	host->sources |= NT_SRC_PROCFS;
 	return 0;
 }

@@ -20,8 +20,8 @@ relink() {	# recreate a symlink with the same (relative) target
 	ln -sfn "$(readlink "$1")" "$out$1"
 }
 
-for f in /proc/interrupts /proc/softirqs /proc/sys/kernel/hostname \
-	 /proc/sys/kernel/osrelease; do
+for f in /proc/interrupts /proc/softirqs /proc/uptime \
+	 /proc/sys/kernel/hostname /proc/sys/kernel/osrelease; do
 	copy "$f"
 done
 for f in softnet_stat netstat snmp snmp6 sockstat sockstat6; do

@@ -13,6 +13,10 @@ bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python
 [ "${1:-}" = --vm ] && pkgs="qemu-system-x86 linux-image-amd64 busybox-static
 cpio ethtool jq python3"
 
+# --bench: what bench/*.sh measure with and compare against (make bench).
+[ "${1:-}" = --bench ] && pkgs="hyperfine prometheus-node-exporter curl time
+strace jq"
+
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

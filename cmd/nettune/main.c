@@ -17,6 +17,7 @@ static const struct nt_verb verbs[] = {
 	{ "rollback", cmd_rollback, "undo the last (or a given) apply" },
 	{ "history",  cmd_history,  "list the journals of past applies" },
 	{ "profile",  cmd_profile,  "list the profiles, or show one resolved" },
+	{ "top",      cmd_top,      "live drops per CPU, NIC queue, qdisc and socket" },
 };
 
 static void usage(FILE *out)

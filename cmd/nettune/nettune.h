@@ -27,6 +27,7 @@ int cmd_recommend(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
 /** nt_fail() - print "nettune: MESSAGE" on stderr; returns NT_EXIT_FAIL */

@@ -5,12 +5,14 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
 #include "audit/checks.h"
+#include "audit/util.h"
 
 const struct nt_check nt_checks[] = {
 	{ "softnet",   nt_check_softnet },
@@ -97,15 +99,51 @@ struct nt_change *nt_finding_fix(struct nt_finding *fd, const char *knob,
 	return c;
 }
 
+/* What nt_findings_reset() leaves in ->kept: the buffers are the run's. */
+#define NT_FINDINGS_KEPT	0x6e74666e64696e67ull
+
+void *nt_findings_scratch(struct nt_findings *f, unsigned int slot,
+			  size_t bytes)
+{
+	struct nt_scratch *s = &f->scratch[slot];
+	size_t size = 64;
+	void *p;
+
+	if (bytes <= s->size && s->p)
+		return s->p;
+	/* powers of two: a few growths at most, then none */
+	while (size < bytes && size <= SIZE_MAX / 2)
+		size *= 2;
+	if (size < bytes)
+		size = bytes;
+	p = malloc(size);
+	if (!p)
+		return NULL;
+	free(s->p);
+	s->p = p;
+	s->size = size;
+	return p;
+}
+
+void nt_findings_reset(struct nt_findings *f)
+{
+	f->n = 0;
+	f->kept = NT_FINDINGS_KEPT;
+}
+
 void nt_findings_free(struct nt_findings *f)
 {
 	free(f->v);
+	for (size_t i = 0; i < NT_SCRATCH_SLOTS; i++)
+		free(f->scratch[i].p);
 	memset(f, 0, sizeof(*f));
 }
 
-static int cmp_finding(const void *a, const void *b)
+static int cmp_finding(const void *a, const void *b, void *ctx)
 {
-	const struct nt_finding *x = a, *y = b;
+	const struct nt_finding *v = ctx;
+	const struct nt_finding *x = &v[*(const size_t *)a];
+	const struct nt_finding *y = &v[*(const size_t *)b];
 	int d;
 
 	if (x->severity != y->severity)
@@ -116,20 +154,65 @@ static int cmp_finding(const void *a, const void *b)
 	return strverscmp(x->subject, y->subject);
 }
 
+/*
+ * Put f->v[idx[k]] at position k for every k, moving each finding once
+ * (findings are large): cycle by cycle, with one in @one.
+ */
+static void permute(struct nt_finding *v, size_t *idx, size_t n,
+		    struct nt_finding *one)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		if (idx[i] == i)
+			continue;
+		*one = v[i];
+		while (idx[j] != i) {
+			size_t k = idx[j];
+
+			v[j] = v[k];
+			idx[j] = j;
+			j = k;
+		}
+		v[j] = *one;
+		idx[j] = j;
+	}
+}
+
+/* Sort the findings of @f, stable, in buffers of @f.  0 or -ENOMEM. */
+static int sort_findings(struct nt_findings *f)
+{
+	size_t n = f->n, *idx, *tmp;
+	struct nt_finding *one;
+
+	if (n < 2)
+		return 0;
+	idx = nt_findings_scratch(f, NT_SCRATCH_SORT_IDX, n * sizeof(*idx));
+	tmp = nt_findings_scratch(f, NT_SCRATCH_SORT_TMP, n * sizeof(*tmp));
+	one = nt_findings_scratch(f, NT_SCRATCH_SORT_ONE, sizeof(*one));
+	if (!idx || !tmp || !one)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	nt_sort_stable(idx, n, sizeof(*idx), cmp_finding, f->v, tmp);
+	permute(f->v, idx, n, one);
+	return 0;
+}
+
 int nt_audit_run(const struct nt_audit_input *in, struct nt_findings *out)
 {
-	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < nt_n_checks; i++) {
-		int ret = nt_checks[i].run(in, out);
+	int ret = 0;
 
-		if (ret) {
-			nt_findings_free(out);
-			return ret;
-		}
-	}
-	if (out->n)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_finding);
-	return 0;
+	if (out->kept != NT_FINDINGS_KEPT)
+		memset(out, 0, sizeof(*out));
+	nt_findings_reset(out);
+	for (size_t i = 0; !ret && i < nt_n_checks; i++)
+		ret = nt_checks[i].run(in, out);
+	if (!ret)
+		ret = sort_findings(out);
+	if (ret)
+		nt_findings_free(out);
+	return ret;
 }
 
 enum nt_severity nt_audit_worst(const struct nt_findings *f)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/host.h"
 #include "plan/change.h"
@@ -37,9 +38,40 @@ struct nt_finding {
 	size_t n_fix;
 };
 
+/*
+ * Buffers a run of the checks borrows, by slot, kept from run to run so
+ * that a run on inputs of the same size allocates nothing (nettune top
+ * audits every tick).  A slot is one caller's at a time: the code named
+ * by the slot.
+ */
+enum nt_scratch_slot {
+	NT_SCRATCH_SORT_IDX,	/* nt_audit_run(): the order of findings */
+	NT_SCRATCH_SORT_TMP,	/* nt_audit_run(): merge buffer */
+	NT_SCRATCH_SORT_ONE,	/* nt_audit_run(): one finding in transit */
+	NT_SCRATCH_NIC_SRC,	/* check_nic.c: counters of an interface */
+	NT_SCRATCH_NIC_SORT,	/* check_nic.c: merge buffer */
+	NT_SCRATCH_NIC_GROUP,	/* check_nic.c: counters of one subject */
+	NT_SCRATCH_NIC_DONE,	/* check_nic.c: counters grouped already */
+	NT_SCRATCH_CPUS_A,	/* CPU masks of util.c and check_irq.c, */
+	NT_SCRATCH_CPUS_B,	/* never held across a call to the other */
+	NT_SCRATCH_IRQ_ORDER,	/* check_irq.c: CPUs to spread IRQs over */
+	NT_SCRATCH_SLOTS
+};
+
+struct nt_scratch {
+	void *p;
+	size_t size;
+};
+
+/*
+ * Findings, and what the checks need to find them.  Zero it (or leave it
+ * to nt_audit_run()) before the first run; nt_findings_free() frees it.
+ */
 struct nt_findings {
 	struct nt_finding *v;
 	size_t n, cap;
+	struct nt_scratch scratch[NT_SCRATCH_SLOTS];
+	uint64_t kept;		/* NT_FINDINGS_KEPT: reuse the buffers */
 };
 
 /*
@@ -66,8 +98,15 @@ extern const size_t nt_n_checks;
 
 /**
  * nt_audit_run() - every check of nt_checks on @in
+ * @in: the looks at the host
+ * @out: the findings.  Its content is ignored and overwritten unless an
+ *	earlier nt_audit_run() or nt_findings_reset() prepared it: then its
+ *	findings are replaced and its buffers reused, so a run on inputs no
+ *	bigger than before allocates nothing.
  *
- * Findings are sorted by severity (worst first), then id, then subject.
+ * Findings are sorted by severity (worst first), then id, then subject;
+ * equal ones stay in the order the checks gave them.  On failure @out is
+ * freed.
  * Return: 0 or -ENOMEM.
  */
 int nt_audit_run(const struct nt_audit_input *in, struct nt_findings *out);
@@ -87,6 +126,29 @@ void nt_finding_evidence(struct nt_finding *fd, const char *name,
 struct nt_change *nt_finding_fix(struct nt_finding *fd, const char *knob,
 				 const char *subject, const char *current,
 				 const char *target);
+
+/**
+ * nt_findings_scratch() - a buffer a check borrows for the rest of a run
+ * @f: the findings the check appends to
+ * @slot: whose buffer (enum nt_scratch_slot)
+ * @bytes: the least size; 0 is taken as 1
+ *
+ * The buffer grows only when a bigger size is asked for, and then loses
+ * its content; it is freed by nt_findings_free().
+ * Return: the buffer (contents undefined), or NULL when out of memory.
+ */
+void *nt_findings_scratch(struct nt_findings *f, unsigned int slot,
+			  size_t bytes);
+
+/**
+ * nt_findings_reset() - forget the findings of @f, keep its buffers
+ * @f: findings of an earlier run, or zeroed
+ *
+ * The next nt_audit_run() on @f reuses them.
+ */
+void nt_findings_reset(struct nt_findings *f);
+
+/** nt_findings_free() - free everything @f holds and zero it */
 void nt_findings_free(struct nt_findings *f);
 
 #endif

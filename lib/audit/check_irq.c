@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "audit/checks.h"
@@ -79,20 +78,29 @@ static double irq_rate(const struct nt_audit_input *in, uint32_t irq)
 	return rate;
 }
 
-/* CPUs to spread queues over: the NIC's NUMA node first, then the rest. */
-static int spread_order(const struct nt_host *host, int node,
-			uint32_t **order, size_t *n)
+/*
+ * CPUs to spread queues over: the NIC's NUMA node first, then the rest.
+ * @order is a scratch buffer of @f.
+ */
+static int spread_order(struct nt_findings *f, const struct nt_host *host,
+			int node, uint32_t **order, size_t *n)
 {
-	struct nt_cpumask local = { 0 }, all = { 0 };
+	struct nt_cpumask local, all;
 	uint32_t *v = NULL;
 	size_t k = 0;
 	int cpu, ret;
 
-	ret = nt_node_cpus(host, node, &local);
+	ret = nt_scratch_cpus(f, NT_SCRATCH_CPUS_A, host, &local);
+	if (!ret)
+		ret = nt_scratch_cpus(f, NT_SCRATCH_CPUS_B, host, &all);
+	if (!ret)
+		ret = nt_node_cpus(host, node, &local);
 	if (!ret)
 		ret = nt_node_cpus(host, -1, &all);
 	if (!ret) {
-		v = malloc((nt_cpumask_weight(&all) + 1) * sizeof(*v));
+		v = nt_findings_scratch(f, NT_SCRATCH_IRQ_ORDER,
+					(nt_cpumask_weight(&all) + 1) *
+					sizeof(*v));
 		ret = v ? 0 : -ENOMEM;
 	}
 	for (cpu = 0; !ret && (cpu = nt_cpumask_next(&local, cpu)) >= 0; cpu++)
@@ -100,8 +108,6 @@ static int spread_order(const struct nt_host *host, int node,
 	for (cpu = 0; !ret && (cpu = nt_cpumask_next(&all, cpu)) >= 0; cpu++)
 		if (!nt_cpumask_test(&local, cpu))
 			v[k++] = cpu;
-	nt_cpumask_free(&local);
-	nt_cpumask_free(&all);
 	*order = v;
 	*n = k;
 	return ret;
@@ -129,13 +135,14 @@ static int fix_one(struct nt_finding *fd, const struct nt_iface *ifc,
  * @only >= 0 just those now pinned to CPU @only.  Receive IRQs go first:
  * a finding holds NT_FIX_MAX changes.  Return: fixes added, or -ENOMEM.
  */
-static int fix_spread(const struct nt_host *host, struct nt_finding *fd,
-		      const struct nt_iface *ifc, int only)
+static int fix_spread(struct nt_findings *f, const struct nt_host *host,
+		      struct nt_finding *fd, const struct nt_iface *ifc,
+		      int only)
 {
 	uint32_t *order;
 	size_t n;
 	int added = 0;
-	int ret = spread_order(host, ifc->numa_node, &order, &n);
+	int ret = spread_order(f, host, ifc->numa_node, &order, &n);
 
 	if (ret)
 		return ret;
@@ -149,7 +156,6 @@ static int fix_spread(const struct nt_host *host, struct nt_finding *fd,
 			added += fix_one(fd, ifc, irq, order, n);
 		}
 	}
-	free(order);
 	return added;
 }
 
@@ -245,7 +251,7 @@ static int check_single_cpu(const struct nt_audit_input *in,
 		nt_finding_evidence(fd, "net_rx_per_s", cpu_rate, false);
 		nt_finding_evidence(fd, "net_rx_share_pct", share, false);
 	}
-	added = fix_spread(in->cur, fd, ifc, -1);
+	added = fix_spread(out, in->cur, fd, ifc, -1);
 	if (added < 0)
 		return added;
 	single_summary(fd, ifc, cpu, nq, online, share, &l);
@@ -266,8 +272,8 @@ static size_t queue_irqs(const struct nt_iface *ifc)
  * there, turn RPS on for single-queue NICs interrupting it.
  * Return: fixes added, or -ENOMEM.
  */
-static int fix_hot_cpu(const struct nt_host *host, struct nt_finding *fd,
-		       uint32_t cpu)
+static int fix_hot_cpu(struct nt_findings *f, const struct nt_host *host,
+		       struct nt_finding *fd, uint32_t cpu)
 {
 	int added = 0;
 
@@ -278,9 +284,9 @@ static int fix_hot_cpu(const struct nt_host *host, struct nt_finding *fd,
 		if (ifc->is_virtual || !nt_takes_rx_irq(ifc, cpu))
 			continue;
 		if (queue_irqs(ifc) >= 2)
-			ret = fix_spread(host, fd, ifc, cpu);
+			ret = fix_spread(f, host, fd, ifc, cpu);
 		else if (nt_rps_off_single_queue(ifc))
-			ret = nt_fix_rps_cpus(fd, host, ifc);
+			ret = nt_fix_rps_cpus(f, fd, host, ifc);
 		else
 			continue;
 		if (ret < 0)
@@ -318,7 +324,7 @@ static int check_net_rx(const struct nt_audit_input *in, size_t online,
 	nt_finding_evidence(fd, "net_rx_all_cpus_per_s", l.total, false);
 	nt_finding_evidence(fd, "net_rx_share_pct", share, false);
 	nt_finding_evidence(fd, "online_cpus", online, true);
-	added = fix_hot_cpu(in->cur, fd, l.top_cpu);
+	added = fix_hot_cpu(out, in->cur, fd, l.top_cpu);
 	if (added < 0)
 		return added;
 	nt_rate_text(top, sizeof(top), l.top);

@@ -18,6 +18,7 @@
 
 #include "audit/checks.h"
 #include "audit/util.h"
+#include "model/drvstat.h"
 #include "sample/rate.h"
 
 #define MISSED_CRIT_RATE	1000.0	/* packets per second */
@@ -65,62 +66,14 @@ static bool is_listed(const char *name, const char *const *names)
 	return false;
 }
 
-/* Is "rx"/"tx" at @p a word of its own ("rx_", "rx3", "port.rx_")? */
-static bool dir_token(const char *name, const char *p)
-{
-	return (p == name || !isalnum((unsigned char)p[-1])) &&
-	       !isalpha((unsigned char)p[2]);
-}
-
-/* Digits at @p ending a word: the queue index, else -1. */
-static int queue_digits(const char *p)
-{
-	char *end;
-	long q;
-
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	q = strtol(p, &end, 10);
-	if (end - p > 5 || isalnum((unsigned char)*end))
-		return -1;
-	return q;
-}
-
-/*
- * Direction and queue of a driver counter: "rx_queue_3_drops",
- * "rx3_dropped", "tx_queue_0_drops", "queue_0_rx_page_alloc_fail",
- * "[3]: rx_discards".
- */
+/* Direction and queue of a driver counter: see lib/model/drvstat.h. */
 static void parse_name(struct src *s)
 {
-	const char *name = s->name, *p, *q;
+	struct nt_drvstat_id id;
 
-	s->dir[0] = '\0';
-	s->queue = -1;
-	for (p = name; *p && p[1]; p++) {
-		if ((!strncasecmp(p, "rx", 2) || !strncasecmp(p, "tx", 2)) &&
-		    dir_token(name, p)) {
-			s->dir[0] = tolower((unsigned char)p[0]);
-			s->dir[1] = 'x';
-			s->dir[2] = '\0';
-			break;
-		}
-	}
-	if (s->dir[0]) {
-		p += 2;
-		if (!strncasecmp(p, "_queue", 6))
-			p += 6;
-		if (*p == '_' || *p == '-')
-			p++;
-		s->queue = queue_digits(p);
-	}
-	q = strcasestr(name, "queue_");
-	if (s->queue < 0 && q)
-		s->queue = queue_digits(q + 6);
-	/* bnxt: "[3]: rx_discards" */
-	if (s->queue < 0 && name[0] == '[' && queue_digits(name + 1) >= 0 &&
-	    name[1 + strspn(name + 1, "0123456789")] == ']')
-		s->queue = queue_digits(name + 1);
+	nt_drvstat_parse(s->name, &id);
+	memcpy(s->dir, id.dir, sizeof(s->dir));
+	s->queue = id.queue;
 }
 
 static enum counter_class classify(const struct src *s, bool link_ok)
@@ -156,9 +109,9 @@ static bool src_set(struct src *s, const struct nt_audit_input *in,
 	return cur > 0;
 }
 
-/* Counters with numbers behind them, link ones first, malloc'ed. */
+/* Counters with numbers behind them, link ones first, in scratch of @f. */
 static int collect(const struct nt_audit_input *in, const struct nt_iface *ifc,
-		   struct src **out, size_t *n)
+		   struct nt_findings *f, struct src **out, size_t *n)
 {
 	const struct nt_iface *p = nt_prev_iface(in->prev, ifc);
 	bool link_ok = ifc->link_stats_state == NT_STATE_OK;
@@ -176,11 +129,12 @@ static int collect(const struct nt_audit_input *in, const struct nt_iface *ifc,
 		{ "rx_over_errors", ls->rx_over_errors,
 		  ps ? ps->rx_over_errors : 0 },
 	};
-	struct src *v = calloc(3 + ifc->driver_stats.n, sizeof(*v));
-	size_t k = 0;
+	size_t k = 0, size = (3 + ifc->driver_stats.n) * sizeof(struct src);
+	struct src *v = nt_findings_scratch(f, NT_SCRATCH_NIC_SRC, size);
 
 	if (!v)
 		return -ENOMEM;
+	memset(v, 0, size);
 	for (size_t i = 0; link_ok && i < 3; i++) {
 		if (src_set(&v[k], in, link[i].name, plink, link[i].prev,
 			    link[i].cur)) {
@@ -208,10 +162,11 @@ static int collect(const struct nt_audit_input *in, const struct nt_iface *ifc,
 }
 
 /* Largest rate first, then largest total. */
-static int cmp_src(const void *a, const void *b)
+static int cmp_src(const void *a, const void *b, void *ctx)
 {
 	const struct src *x = a, *y = b;
 
+	(void)ctx;
 	if (x->rate != y->rate)
 		return x->rate > y->rate ? -1 : 1;
 	return (x->total < y->total) - (x->total > y->total);
@@ -533,12 +488,15 @@ static int check_driver(const struct nt_audit_input *in,
 			const struct nt_iface *ifc, const struct src *all,
 			size_t n, struct nt_findings *out)
 {
-	struct src *group = malloc((n ? n : 1) * sizeof(*group));
-	bool *done = calloc(n ? n : 1, sizeof(*done));
+	struct src *group = nt_findings_scratch(out, NT_SCRATCH_NIC_GROUP,
+						n * sizeof(*group));
+	bool *done = nt_findings_scratch(out, NT_SCRATCH_NIC_DONE,
+					 n * sizeof(*done));
 	int ret = 0;
 
 	if (!group || !done)
-		ret = -ENOMEM;
+		return -ENOMEM;
+	memset(done, 0, n * sizeof(*done));
 	for (size_t i = 0; !ret && i < n; i++) {
 		size_t k = 0;
 
@@ -553,22 +511,23 @@ static int check_driver(const struct nt_audit_input *in,
 		}
 		ret = drv_finding(in, ifc, group, k, out);
 	}
-	free(group);
-	free(done);
 	return ret;
 }
 
 static int check_iface(const struct nt_audit_input *in,
 		       const struct nt_iface *ifc, struct nt_findings *out)
 {
-	struct src *v;
+	struct src *v, *tmp;
 	size_t n;
-	int ret = collect(in, ifc, &v, &n);
+	int ret = collect(in, ifc, out, &v, &n);
 
 	if (ret)
 		return ret;
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_src);
+	tmp = nt_findings_scratch(out, NT_SCRATCH_NIC_SORT,
+				  (n / 2 + 1) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	nt_sort_stable(v, n, sizeof(*v), cmp_src, NULL, tmp);
 	ret = check_missed(in, ifc, v, n, out);
 	if (!ret)
 		ret = check_dropped(in, ifc, true, out);
@@ -576,7 +535,6 @@ static int check_iface(const struct nt_audit_input *in,
 		ret = check_dropped(in, ifc, false, out);
 	if (!ret)
 		ret = check_driver(in, ifc, v, n, out);
-	free(v);
 	return ret;
 }
 

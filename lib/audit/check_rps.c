@@ -139,12 +139,12 @@ static void add_evidence(const struct nt_audit_input *in,
 }
 
 /* RPS to the local CPUs, and RFS so a flow follows its application. */
-static int add_fixes(const struct nt_host *host, struct nt_finding *fd,
-		     const struct nt_iface *ifc)
+static int add_fixes(struct nt_findings *f, const struct nt_host *host,
+		     struct nt_finding *fd, const struct nt_iface *ifc)
 {
 	char subject[NT_SUBJECT_LEN], target[16], cur[16];
 	uint64_t entries;
-	int ret = nt_fix_rps_cpus(fd, host, ifc);
+	int ret = nt_fix_rps_cpus(f, fd, host, ifc);
 
 	if (ret < 0)
 		return ret;
@@ -180,7 +180,7 @@ static int check_iface(const struct nt_audit_input *in,
 		return -ENOMEM;
 	rps_summary(fd, ifc, &l, share, online);
 	add_evidence(in, fd, &l, share, online);
-	return add_fixes(in->cur, fd, ifc);
+	return add_fixes(out, in->cur, fd, ifc);
 }
 
 /**

@@ -169,8 +169,9 @@ static double drop_share(const struct nt_audit_input *in,
  * When one CPU has most of the drops and nothing spreads receive work,
  * RPS on the single-queue NICs shares the backlog among CPUs.
  */
-static int fix_rps(const struct nt_audit_input *in, struct nt_finding *fd,
-		   const struct nt_softnet *sn, const struct nt_rise *d)
+static int fix_rps(const struct nt_audit_input *in, struct nt_findings *out,
+		   struct nt_finding *fd, const struct nt_softnet *sn,
+		   const struct nt_rise *d)
 {
 	const struct nt_host *host = in->cur;
 	double share = drop_share(in, d);
@@ -185,7 +186,7 @@ static int fix_rps(const struct nt_audit_input *in, struct nt_finding *fd,
 
 		if (!rps_candidate(ifc))
 			continue;
-		ret = nt_fix_rps_cpus(fd, host, ifc);
+		ret = nt_fix_rps_cpus(out, fd, host, ifc);
 		if (ret < 0)
 			return ret;
 	}
@@ -236,7 +237,7 @@ static int check_backlog(const struct nt_audit_input *in,
 				    true);
 	fix_double(fd, in->cur, BACKLOG_SYSCTL, BACKLOG_DEFAULT, BACKLOG_MIN,
 		   BACKLOG_MAX);
-	return fix_rps(in, fd, sn, &d);
+	return fix_rps(in, out, fd, sn, &d);
 }
 
 static int check_squeeze(const struct nt_audit_input *in,

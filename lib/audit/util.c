@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit/util.h"
+#include "model/drvstat.h"
 #include "sample/rate.h"
 
 bool nt_sysctl_u64(const struct nt_host *host, const char *name,
@@ -250,18 +251,51 @@ bool nt_rps_off_single_queue(const struct nt_iface *ifc)
 	       nt_cpumask_empty(&ifc->rxq[0].rps_cpus);
 }
 
-int nt_rps_target(const struct nt_host *host, const struct nt_iface *ifc,
-		  char *buf, size_t size)
+static uint32_t max_cpu_id(const struct nt_host *host)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < host->n_cpus; i++)
+		if (host->cpus[i].id > max)
+			max = host->cpus[i].id;
+	for (size_t i = 0; i < host->n_softnet; i++)
+		if (host->softnet[i].cpu > max)
+			max = host->softnet[i].cpu;
+	return max;
+}
+
+int nt_scratch_cpus(struct nt_findings *f, unsigned int slot,
+		    const struct nt_host *host, struct nt_cpumask *m)
+{
+	uint32_t nwords = max_cpu_id(host) / 64 + 1;
+
+	m->words = nt_findings_scratch(f, slot, nwords * sizeof(*m->words));
+	if (!m->words) {
+		m->nwords = 0;
+		return -ENOMEM;
+	}
+	memset(m->words, 0, nwords * sizeof(*m->words));
+	m->nwords = nwords;
+	return 0;
+}
+
+int nt_rps_target(struct nt_findings *f, const struct nt_host *host,
+		  const struct nt_iface *ifc, char *buf, size_t size)
 {
 	int nodes[2] = { ifc->numa_node, -1 };
 	int ret = 0;
 
 	buf[0] = '\0';
 	for (size_t n = 0; !ret && !buf[0] && n < 2; n++) {
-		struct nt_cpumask local = { 0 }, rest = { 0 };
+		struct nt_cpumask local, rest;
 		int cpu = 0;
 
-		ret = nt_node_cpus(host, nodes[n], &local);
+		ret = nt_scratch_cpus(f, NT_SCRATCH_CPUS_A, host, &local);
+		if (!ret)
+			ret = nt_scratch_cpus(f, NT_SCRATCH_CPUS_B, host,
+					      &rest);
+		if (!ret)
+			ret = nt_node_cpus(host, nodes[n], &local);
 		while (!ret && (cpu = nt_cpumask_next(&local, cpu)) >= 0) {
 			if (!nt_takes_rx_irq(ifc, cpu))
 				ret = nt_cpumask_set(&rest, cpu);
@@ -269,17 +303,15 @@ int nt_rps_target(const struct nt_host *host, const struct nt_iface *ifc,
 		}
 		if (!ret && nt_cpumask_format_list(&rest, buf, size) < 0)
 			buf[0] = '\0';
-		nt_cpumask_free(&local);
-		nt_cpumask_free(&rest);
 	}
 	return ret;
 }
 
-int nt_fix_rps_cpus(struct nt_finding *fd, const struct nt_host *host,
-		    const struct nt_iface *ifc)
+int nt_fix_rps_cpus(struct nt_findings *f, struct nt_finding *fd,
+		    const struct nt_host *host, const struct nt_iface *ifc)
 {
 	char subject[NT_SUBJECT_LEN], target[NT_VALUE_LEN];
-	int ret = nt_rps_target(host, ifc, target, sizeof(target));
+	int ret = nt_rps_target(f, host, ifc, target, sizeof(target));
 
 	if (ret)
 		return ret;
@@ -289,29 +321,50 @@ int nt_fix_rps_cpus(struct nt_finding *fd, const struct nt_host *host,
 	return nt_finding_fix(fd, "rps.cpus", subject, "", target) != NULL;
 }
 
-static bool has_word(const char *name, const char *const *words)
+/* Merge the sorted halves of @b (@n1 then the rest) through @tmp. */
+static void merge(char *b, size_t n, size_t n1, size_t size, nt_cmp_fn cmp,
+		  void *ctx, char *tmp)
 {
-	for (; *words; words++)
-		if (strcasestr(name, *words))
-			return true;
-	return false;
+	char *left = tmp, *right = b + n1 * size, *out = b;
+	size_t n2 = n - n1;
+
+	/* the left half waits in @tmp; the right one is merged in place */
+	memcpy(tmp, b, n1 * size);
+	while (n1 && n2) {
+		/* <= keeps equal elements in order */
+		if (cmp(left, right, ctx) <= 0) {
+			memcpy(out, left, size);
+			left += size;
+			n1--;
+		} else {
+			memcpy(out, right, size);
+			right += size;
+			n2--;
+		}
+		out += size;
+	}
+	memcpy(out, left, n1 * size);
+}
+
+void nt_sort_stable(void *base, size_t n, size_t size, nt_cmp_fn cmp,
+		    void *ctx, void *tmp)
+{
+	size_t n1 = n / 2;
+	char *b = base;
+
+	if (n < 2)
+		return;
+	nt_sort_stable(b, n1, size, cmp, ctx, tmp);
+	nt_sort_stable(b + n1 * size, n - n1, size, cmp, ctx, tmp);
+	merge(b, n, n1, size, cmp, ctx, tmp);
 }
 
 bool nt_driver_counter_ring(const char *name)
 {
-	static const char *const ring_words[] = {
-		"no_buf", "nobuf", "out_of_buffer", "oob", "missed", "fifo",
-		"overrun", "alloc_fail", NULL
-	};
-
-	return has_word(name, ring_words);
+	return nt_drvstat_ring(name);
 }
 
 bool nt_driver_counter_drop(const char *name)
 {
-	static const char *const drop_words[] = {
-		"drop", "discard", "miss", NULL
-	};
-
-	return has_word(name, drop_words) || nt_driver_counter_ring(name);
+	return nt_drvstat_drop(name);
 }

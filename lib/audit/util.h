@@ -152,11 +152,24 @@ size_t nt_online_cpus(const struct nt_host *host);
  * nt_node_cpus() - the online CPUs of NUMA node @node, into @m
  * @node: the node, or -1 for every online CPU
  *
- * A node the host knows no online CPU of gives every online CPU.
+ * A node the host knows no online CPU of gives every online CPU.  A mask
+ * from nt_scratch_cpus() is big enough and does not grow.
  *
  * Return: 0 or -ENOMEM.
  */
 int nt_node_cpus(const struct nt_host *host, int node, struct nt_cpumask *m);
+
+/**
+ * nt_scratch_cpus() - an empty CPU mask in a scratch buffer of @f
+ * @slot: NT_SCRATCH_CPUS_A or NT_SCRATCH_CPUS_B
+ * @m: out: a mask wide enough for every CPU @host knows (its CPUs and
+ *	softnet rows), so adding them allocates nothing.  It is borrowed:
+ *	never nt_cpumask_free() it.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nt_scratch_cpus(struct nt_findings *f, unsigned int slot,
+		    const struct nt_host *host, struct nt_cpumask *m);
 
 /** nt_irq_cpus() - where @irq runs: its effective mask when there is one */
 const struct nt_cpumask *nt_irq_cpus(const struct nt_iface_irq *irq);
@@ -189,6 +202,7 @@ bool nt_rps_off_single_queue(const struct nt_iface *ifc);
 
 /**
  * nt_rps_target() - CPUs for RPS on @ifc, as a CPU list
+ * @f: findings whose scratch the CPU masks borrow
  * @buf: out, the list; "" when no CPU is left
  *
  * The NIC's NUMA-local CPUs other than those taking its receive IRQ (they
@@ -196,17 +210,34 @@ bool nt_rps_off_single_queue(const struct nt_iface *ifc);
  *
  * Return: 0 or -ENOMEM.
  */
-int nt_rps_target(const struct nt_host *host, const struct nt_iface *ifc,
-		  char *buf, size_t size);
+int nt_rps_target(struct nt_findings *f, const struct nt_host *host,
+		  const struct nt_iface *ifc, char *buf, size_t size);
 
 /**
  * nt_fix_rps_cpus() - add a fix "rps.cpus" of @ifc's queue rx-0, to the
  * CPUs nt_rps_target() picks
+ * @f: the findings @fd is one of (for their scratch)
  *
  * Return: 1 when the fix was added, 0 when no CPU is left or @fd is full,
  * or -ENOMEM.
  */
-int nt_fix_rps_cpus(struct nt_finding *fd, const struct nt_host *host,
-		    const struct nt_iface *ifc);
+int nt_fix_rps_cpus(struct nt_findings *f, struct nt_finding *fd,
+		    const struct nt_host *host, const struct nt_iface *ifc);
+
+/* Sorting ----------------------------------------------------------------- */
+
+typedef int (*nt_cmp_fn)(const void *a, const void *b, void *ctx);
+
+/**
+ * nt_sort_stable() - merge sort, in place, allocating nothing
+ * @base: @n elements of @size bytes
+ * @cmp: order, with @ctx
+ * @tmp: room for @n / 2 + 1 elements
+ *
+ * Equal elements keep their order: the order glibc's qsort() gives too
+ * (a merge sort), without its malloc() of a buffer.
+ */
+void nt_sort_stable(void *base, size_t n, size_t size, nt_cmp_fn cmp,
+		    void *ctx, void *tmp);
 
 #endif

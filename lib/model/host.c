@@ -192,3 +192,283 @@ void nt_softirqs_free(struct nt_softirqs *t)
 	free(t->cpu_ids);
 	memset(t, 0, sizeof(*t));
 }
+
+/* Deep copies ------------------------------------------------------------ */
+
+/*
+ * A copy of @n elements of @size bytes: NULL for none, which is no error.
+ * Return: false when out of memory.
+ */
+static bool dup_array(void *dst, const void *src, size_t n, size_t size)
+{
+	void *p = NULL;
+
+	if (n && src) {
+		if (n > SIZE_MAX / size)
+			return false;
+		p = malloc(n * size);
+		if (!p)
+			return false;
+		memcpy(p, src, n * size);
+	}
+	memcpy(dst, &p, sizeof(p));
+	return true;
+}
+
+/* A copy of @s, or NULL for NULL.  Return: false when out of memory. */
+static bool dup_str(char **dst, const char *s)
+{
+	*dst = s ? strdup(s) : NULL;
+	return !s || *dst;
+}
+
+/* The capacity counters_full() implies for @n entries. */
+static size_t counters_cap(size_t n)
+{
+	size_t cap = NT_COUNTERS_MIN;
+
+	if (!n)
+		return 0;
+	while (cap < n)
+		cap *= 2;
+	return cap;
+}
+
+static int counters_copy(struct nt_counters *dst, const struct nt_counters *src)
+{
+	size_t cap = counters_cap(src->n);
+
+	dst->v = NULL;
+	dst->n = 0;
+	if (!cap)
+		return 0;
+	dst->v = malloc(cap * sizeof(*dst->v));
+	if (!dst->v)
+		return -ENOMEM;
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	dst->n = src->n;
+	return 0;
+}
+
+static int rxq_copy(struct nt_iface *dst, const struct nt_iface *src)
+{
+	if (!dup_array(&dst->rxq, src->rxq, src->n_rxq, sizeof(*src->rxq)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_rxq; i++) {
+		dst->rxq[i].rps_cpus = (struct nt_cpumask){ 0 };
+		dst->n_rxq = i + 1;
+		if (nt_cpumask_copy(&dst->rxq[i].rps_cpus,
+				    &src->rxq[i].rps_cpus))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int txq_copy(struct nt_iface *dst, const struct nt_iface *src)
+{
+	if (!dup_array(&dst->txq, src->txq, src->n_txq, sizeof(*src->txq)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_txq; i++) {
+		dst->txq[i].xps_cpus = (struct nt_cpumask){ 0 };
+		dst->n_txq = i + 1;
+		if (nt_cpumask_copy(&dst->txq[i].xps_cpus,
+				    &src->txq[i].xps_cpus))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int irqs_copy(struct nt_iface *dst, const struct nt_iface *src)
+{
+	if (!dup_array(&dst->irqs, src->irqs, src->n_irqs, sizeof(*src->irqs)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_irqs; i++) {
+		struct nt_iface_irq *d = &dst->irqs[i];
+		const struct nt_iface_irq *s = &src->irqs[i];
+
+		d->name = NULL;
+		d->affinity = (struct nt_cpumask){ 0 };
+		d->effective_affinity = (struct nt_cpumask){ 0 };
+		dst->n_irqs = i + 1;
+		if (!dup_str(&d->name, s->name) ||
+		    nt_cpumask_copy(&d->affinity, &s->affinity) ||
+		    nt_cpumask_copy(&d->effective_affinity,
+				    &s->effective_affinity))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* @dst holds a shallow copy of @src: replace every pointer by its own. */
+static int iface_copy(struct nt_iface *dst, const struct nt_iface *src)
+{
+	dst->rxq = NULL;
+	dst->txq = NULL;
+	dst->irqs = NULL;
+	dst->qdiscs = NULL;
+	dst->driver_stats = (struct nt_counters){ 0 };
+	dst->n_rxq = dst->n_txq = dst->n_irqs = dst->n_qdiscs = 0;
+	if (rxq_copy(dst, src) || txq_copy(dst, src) || irqs_copy(dst, src))
+		return -ENOMEM;
+	if (!dup_array(&dst->qdiscs, src->qdiscs, src->n_qdiscs,
+		       sizeof(*src->qdiscs)))
+		return -ENOMEM;
+	dst->n_qdiscs = src->n_qdiscs;
+	return counters_copy(&dst->driver_stats, &src->driver_stats);
+}
+
+static int ifaces_copy(struct nt_host *dst, const struct nt_host *src)
+{
+	if (!dup_array(&dst->ifaces, src->ifaces, src->n_ifaces,
+		       sizeof(*src->ifaces)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_ifaces; i++) {
+		dst->n_ifaces = i + 1;
+		if (iface_copy(&dst->ifaces[i], &src->ifaces[i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int topology_copy(struct nt_host *dst, const struct nt_host *src)
+{
+	if (!dup_array(&dst->cpus, src->cpus, src->n_cpus, sizeof(*src->cpus)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_cpus; i++) {
+		dst->cpus[i].thread_siblings = (struct nt_cpumask){ 0 };
+		dst->n_cpus = i + 1;
+		if (nt_cpumask_copy(&dst->cpus[i].thread_siblings,
+				    &src->cpus[i].thread_siblings))
+			return -ENOMEM;
+	}
+	if (!dup_array(&dst->nodes, src->nodes, src->n_nodes,
+		       sizeof(*src->nodes)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n_nodes; i++) {
+		dst->nodes[i].cpus = (struct nt_cpumask){ 0 };
+		dst->n_nodes = i + 1;
+		if (nt_cpumask_copy(&dst->nodes[i].cpus, &src->nodes[i].cpus))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int sysctls_copy(struct nt_host *dst, const struct nt_host *src)
+{
+	if (!src->n_sysctls)
+		return 0;
+	dst->sysctls = calloc(src->n_sysctls, sizeof(*dst->sysctls));
+	if (!dst->sysctls)
+		return -ENOMEM;
+	dst->n_sysctls = src->n_sysctls;
+	for (size_t i = 0; i < src->n_sysctls; i++)
+		if (!dup_str(&dst->sysctls[i].name, src->sysctls[i].name) ||
+		    !dup_str(&dst->sysctls[i].value, src->sysctls[i].value))
+			return -ENOMEM;
+	return 0;
+}
+
+static int interrupts_copy(struct nt_interrupts *dst,
+			   const struct nt_interrupts *src)
+{
+	*dst = (struct nt_interrupts){ .ncpus = src->ncpus };
+	if (!dup_array(&dst->cpu_ids, src->cpu_ids, src->ncpus,
+		       sizeof(*src->cpu_ids)) ||
+	    !dup_array(&dst->v, src->v, src->n, sizeof(*src->v)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n; i++) {
+		struct nt_interrupt *d = &dst->v[i];
+		const struct nt_interrupt *s = &src->v[i];
+
+		d->counts = NULL;
+		d->chip = d->name = NULL;
+		dst->n = i + 1;
+		if (!dup_array(&d->counts, s->counts, src->ncpus,
+			       sizeof(*s->counts)) ||
+		    !dup_str(&d->chip, s->chip) || !dup_str(&d->name, s->name))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int softirqs_copy(struct nt_softirqs *dst,
+			 const struct nt_softirqs *src)
+{
+	*dst = (struct nt_softirqs){ .ncpus = src->ncpus };
+	if (!dup_array(&dst->cpu_ids, src->cpu_ids, src->ncpus,
+		       sizeof(*src->cpu_ids)) ||
+	    !dup_array(&dst->v, src->v, src->n, sizeof(*src->v)))
+		return -ENOMEM;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[i].counts = NULL;
+		dst->n = i + 1;
+		if (!dup_array(&dst->v[i].counts, src->v[i].counts,
+			       src->ncpus, sizeof(*src->v[i].counts)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The listeners with the room the source had, so a copy grows no sooner. */
+static int listeners_copy(struct nt_host *dst, const struct nt_host *src)
+{
+	size_t cap = src->listeners_cap > src->n_listeners ?
+		     src->listeners_cap : src->n_listeners;
+
+	dst->listeners = NULL;
+	dst->n_listeners = dst->listeners_cap = 0;
+	if (!cap || !src->listeners)
+		return 0;
+	dst->listeners = calloc(cap, sizeof(*dst->listeners));
+	if (!dst->listeners)
+		return -ENOMEM;
+	memcpy(dst->listeners, src->listeners,
+	       src->n_listeners * sizeof(*dst->listeners));
+	dst->n_listeners = src->n_listeners;
+	dst->listeners_cap = cap;
+	return 0;
+}
+
+int nt_host_copy(struct nt_host *dst, const struct nt_host *src)
+{
+	int ret;
+
+	*dst = *src;
+	/* nothing is owned until copied: a failure frees only the copies */
+	dst->cpus = NULL;
+	dst->nodes = NULL;
+	dst->ifaces = NULL;
+	dst->sysctls = NULL;
+	dst->softnet = NULL;
+	dst->interrupts = (struct nt_interrupts){ 0 };
+	dst->softirqs = (struct nt_softirqs){ 0 };
+	dst->snmp = (struct nt_counters){ 0 };
+	dst->sockstat = (struct nt_counters){ 0 };
+	dst->listeners = NULL;
+	dst->n_cpus = dst->n_nodes = dst->n_ifaces = dst->n_sysctls = 0;
+	dst->n_softnet = dst->n_listeners = dst->listeners_cap = 0;
+
+	ret = topology_copy(dst, src);
+	if (!ret)
+		ret = ifaces_copy(dst, src);
+	if (!ret)
+		ret = sysctls_copy(dst, src);
+	if (!ret && !dup_array(&dst->softnet, src->softnet, src->n_softnet,
+			       sizeof(*src->softnet)))
+		ret = -ENOMEM;
+	if (!ret)
+		dst->n_softnet = src->n_softnet;
+	if (!ret)
+		ret = interrupts_copy(&dst->interrupts, &src->interrupts);
+	if (!ret)
+		ret = softirqs_copy(&dst->softirqs, &src->softirqs);
+	if (!ret)
+		ret = counters_copy(&dst->snmp, &src->snmp);
+	if (!ret)
+		ret = counters_copy(&dst->sockstat, &src->sockstat);
+	if (!ret)
+		ret = listeners_copy(dst, src);
+	if (ret)
+		nt_host_free(dst);
+	return ret;
+}

@@ -256,6 +256,7 @@ enum nt_host_source {
 struct nt_host {
 	int64_t taken_ns;		/* CLOCK_REALTIME */
 	int64_t mono_ns;		/* CLOCK_MONOTONIC, for rates */
+	int64_t uptime_ns;		/* /proc/uptime, 0 unknown */
 	char hostname[256];
 	char kernel[128];		/* uname -r */
 	char root[4096];		/* "/" or the --root directory */
@@ -281,10 +282,25 @@ struct nt_host {
 	struct nt_counters sockstat;	/* "TCP.inuse", "TCP.mem", ... */
 	struct nt_listener *listeners;	/* valid with NT_SRC_SOCKDIAG */
 	size_t n_listeners;
+	size_t listeners_cap;		/* entries allocated; below
+					 * n_listeners it means n_listeners */
 };
 
 /** nt_host_free() - free everything @host owns and zero it */
 void nt_host_free(struct nt_host *host);
+
+/**
+ * nt_host_copy() - deep copy of a host
+ * @dst: overwritten (not freed first); free it with nt_host_free()
+ * @src: the host to copy
+ *
+ * Every array and string is duplicated, so either host can be changed or
+ * freed without the other.  Counter sets keep the capacity
+ * nt_counters_add() expects.
+ *
+ * Return: 0 or -ENOMEM; on failure @dst is freed and zeroed.
+ */
+int nt_host_copy(struct nt_host *dst, const struct nt_host *src);
 
 /** nt_iface_free() - free what one interface owns (not the struct) */
 void nt_iface_free(struct nt_iface *ifc);

@@ -560,6 +560,24 @@ static struct json_object *softirqs_json(struct nt_jw *w,
 	return o;
 }
 
+/*
+ * Seconds since boot as /proc/uptime prints them ("350735.47"): two
+ * decimals, more only when the nanoseconds need them, so that loading
+ * gives back the same nanoseconds.
+ */
+static struct json_object *uptime_json(int64_t ns)
+{
+	char buf[48];
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%" PRId64 ".%09" PRId64,
+		       ns / 1000000000, ns % 1000000000);
+	while (len > 0 && buf[len - 1] == '0' && buf[len - 3] != '.')
+		len--;
+	buf[len] = '\0';
+	return json_object_new_double_s((double)ns / 1e9, buf);
+}
+
 static void jw_host_head(struct nt_jw *w, struct json_object *o,
 			 const struct nt_host *host)
 {
@@ -568,6 +586,9 @@ static void jw_host_head(struct nt_jw *w, struct json_object *o,
 	nt_jw_add(w, o, "taken", nt_json_time(host->taken_ns));
 	nt_jw_i64(w, o, "taken_ns", host->taken_ns);
 	nt_jw_i64(w, o, "mono_ns", host->mono_ns);
+	/* 0 is unknown: the key is left out */
+	if (host->uptime_ns > 0)
+		nt_jw_add(w, o, "uptime", uptime_json(host->uptime_ns));
 	nt_jw_str(w, o, "hostname", host->hostname);
 	nt_jw_str(w, o, "kernel", host->kernel);
 	nt_jw_str(w, o, "root", host->root);
@@ -1396,12 +1417,69 @@ static void ld_version(struct ld *l, struct json_object *root)
 		ld_error(l, "snapshot version %lld is not valid", (long long)v);
 }
 
+/*
+ * Decimal seconds ("350735.47") to nanoseconds, exactly; digits past the
+ * nanosecond ("1017.1699999999999" from a "%.17g" printer) round.
+ * Return: false when the text is not such a number.
+ */
+static bool seconds_text_ns(const char *p, int64_t *ns)
+{
+	int64_t s = 0, frac = 0, scale = 1000000000;
+
+	if (!p || *p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (s > INT64_MAX / 10000000000)
+			return false;
+		s = s * 10 + (*p - '0');
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			} else if (scale == 1) {
+				frac += *p >= '5';
+				scale = 0;
+			}
+		}
+	if (*p)
+		return false;
+	*ns = s * 1000000000 + frac;
+	return true;
+}
+
+static void conv_uptime(struct ld *l, struct json_object *val, void *out)
+{
+	int64_t *ns = out;
+	double v;
+
+	if (!json_object_is_type(val, json_type_double) &&
+	    !json_object_is_type(val, json_type_int)) {
+		ld_fail(l, "expected seconds since boot");
+		return;
+	}
+	/* the text first: a double cannot hold every nanosecond */
+	if (seconds_text_ns(json_object_get_string(val), ns))
+		return;
+	v = json_object_get_double(val);
+	if (!(v >= 0 && v < 9.2e9)) {
+		ld_fail(l, "expected seconds since boot");
+		return;
+	}
+	*ns = (int64_t)(v * 1e9 + 0.5);
+}
+
 static void ld_host_head(struct ld *l, struct json_object *o,
 			 struct nt_host *host)
 {
+	struct json_object *val;
+
 	ld_version(l, o);
 	ld_field(l, o, "taken_ns", conv_i64, &host->taken_ns);
 	ld_field(l, o, "mono_ns", conv_i64, &host->mono_ns);
+	if (json_object_object_get_ex(o, "uptime", &val))
+		ld_field(l, o, "uptime", conv_uptime, &host->uptime_ns);
 	LD_BUF(l, o, "hostname", host->hostname, conv_buf);
 	LD_BUF(l, o, "kernel", host->kernel, conv_buf);
 	LD_BUF(l, o, "root", host->root, conv_buf);

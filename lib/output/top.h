@@ -28,8 +28,15 @@ void nt_top_show_default(struct nt_top_show *show);
 /**
  * nt_top_print_text() - one frame as text, ending with a blank line
  *
- * A header line, then each pane shown as a titled table; a row with a
- * non-zero drop rate ends in " <" so it can be found with grep.
+ * Two header lines (host, uptime, interval and totals; the worst finding
+ * of lib/audit), then each pane shown as a title line ("NICs: 3 (1 idle
+ * hidden)"), a line of column names and the rows, each pane after a blank
+ * line.  Expanded, a NIC's queues that have an IRQ or driver counters
+ * follow it, indented.  Rates are compact ("1.2k"), "-" when the host has
+ * no such counter.  A row with a non-zero drop rate ends in " <" so it
+ * can be found with grep; no line is longer than 120 columns.  Control
+ * characters in names are printed as '?'; an offline CPU's number is
+ * followed by '*'.
  */
 void nt_top_print_text(FILE *out, const struct nt_top_frame *f,
 		       const struct nt_top_show *show);
@@ -37,10 +44,26 @@ void nt_top_print_text(FILE *out, const struct nt_top_frame *f,
 /**
  * nt_top_print_json() - one frame as one line of compact JSON
  *
- * {"time":..,"host":..,"interval":..,"totals":{..},"worst":{..}|null,
- *  "cpus":[..],"nics":[{..,"queues":[..]}],"qdiscs":[..],"sockets":{..}}
- * Every pane is printed whatever @show says but hidden idle rows are left
- * out; unknown rates are null.
+ * {"time":..,"host":..,"kernel":..,"uptime":..,"interval":..,"sort":..,
+ *  "totals":{"rx_pps","tx_pps","drops"},
+ *  "worst":{"severity","id","subject","summary"}|null,
+ *  "cpus":[{"cpu","node","online","net_rx","net_tx","processed","dropped",
+ *           "squeezed","rps","nic_irqs","idle"}],
+ *  "nics":[{"name","driver","numa_node","rx_pps","tx_pps","rx_mbps",
+ *           "tx_mbps","drops","missed","errors","ring_rx","ring_rx_max",
+ *           "driver_drops","idle","queues":[{"queue","type","irq","cpus",
+ *           "irqs","rx_pps","tx_pps","drops"}]}],
+ *  "qdiscs":[{"dev","kind","handle","parent","pps","drops","overlimits",
+ *             "requeues","backlog_bytes","backlog_packets","idle"}],
+ *  "sockets":{"listen_overflows","listen_drops","udp_rcvbuf_errors",
+ *             "udp_inerrors","tcp_retrans","prune_called","rcv_pruned",
+ *             "backlog_drops","listeners":[{"family","addr","port",
+ *             "accept_queue","backlog"}]|null}}
+ * "time" is seconds since the epoch (CLOCK_REALTIME, milliseconds),
+ * rates are per second.  Every pane is printed whatever @show says (and
+ * the queues of every NIC) but hidden idle rows are left out, and so are
+ * queues with neither an IRQ nor a driver counter; unknown values
+ * are null; names are escaped, bytes that are not UTF-8 become U+FFFD.
  */
 void nt_top_print_json(FILE *out, const struct nt_top_frame *f,
 		       const struct nt_top_show *show);

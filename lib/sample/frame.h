@@ -8,7 +8,12 @@
  * lines).  The rows are allocated once for a host's shape
  * (nt_top_frame_init) and refilled in place on every tick: filling and
  * sorting allocate nothing.  A rate is per second; a negative rate means the
- * host has no such counter (printed as "-" or JSON null).
+ * host has no such counter (printed as "-" or JSON null).  Without a
+ * previous look every rate is 0 (or -1 when the counter does not exist).
+ *
+ * Each pane's sort keys end in a unique name (CPU number, interface name,
+ * device and handle), so the order is total: the same rates always give
+ * the same rows in the same order.
  */
 
 #include <stdbool.h>
@@ -19,6 +24,7 @@
 
 #define NT_TOP_WORST_LISTENERS	5
 #define NT_TOP_CPUS_LEN		64	/* "0-3,8" */
+#define NT_TOP_MAX_QUEUES	4096	/* most queue rows of a NIC */
 
 enum nt_top_pane {
 	NT_PANE_CPU = 0,
@@ -44,7 +50,7 @@ struct nt_top_cpu {
 	double processed, dropped;	/* softnet_stat, per second */
 	double squeezed, rps;		/* time_squeeze, received_rps */
 	double nic_irqs;		/* IRQs/s of NIC queue IRQs on this CPU */
-	bool idle;			/* nothing moved on this CPU */
+	bool idle;			/* every rate of the row is 0 */
 };
 
 struct nt_top_queue {
@@ -52,7 +58,7 @@ struct nt_top_queue {
 	char type[8];			/* "rx", "tx", "rxtx", "" */
 	int irq;			/* -1: no IRQ of its own */
 	char cpus[NT_TOP_CPUS_LEN];	/* effective affinity, list form */
-	double irqs;			/* its IRQ per second */
+	double irqs;			/* its IRQ(s) per second, -1 none */
 	double rx_pps, tx_pps;		/* driver per-queue counters, or -1 */
 	double drops;			/* driver per-queue drop counters, or -1 */
 };
@@ -67,10 +73,15 @@ struct nt_top_nic {
 	double missed;			/* rx_missed + rx_fifo + rx_over errors */
 	double errors;			/* rx_errors + tx_errors */
 	int64_t ring_rx, ring_rx_max;	/* -1 unknown */
-	double driver_drops;		/* all driver drop counters, or -1 */
+	/*
+	 * every driver drop counter (ethtool -S, lib/model/drvstat.h) but
+	 * XDP verdicts, copies of link counters and per-queue counters the
+	 * driver also gives a total of; -1 when it has none
+	 */
+	double driver_drops;
 	struct nt_top_queue *queues;	/* by queue number */
 	size_t n_queues;
-	bool idle;
+	bool idle;			/* no packets, drops or errors */
 };
 
 struct nt_top_qdisc {
@@ -78,9 +89,11 @@ struct nt_top_qdisc {
 	char kind[NT_NAME_LEN];
 	char handle[16];		/* "8001:" */
 	char parent[16];		/* "root", "8001:1" */
+	uint32_t handle_id, parent_id;	/* the same as numbers */
+	double pps;			/* packets sent per second */
 	double drops, overlimits, requeues;
 	uint64_t backlog_bytes, backlog_packets;
-	bool idle;
+	bool idle;	/* no drops, overlimits, requeues or backlog */
 };
 
 struct nt_top_sock {
@@ -111,6 +124,8 @@ struct nt_top_header {
 	char worst_summary[320];
 };
 
+struct nt_top_scratch;
+
 struct nt_top_frame {
 	struct nt_top_header hdr;
 	struct nt_top_cpu *cpus;
@@ -121,10 +136,21 @@ struct nt_top_frame {
 	size_t n_qdiscs;
 	struct nt_top_sock sock;
 	enum nt_top_sort sort;
+	struct nt_top_scratch *scratch;	/* private to frame.c */
 };
 
 /**
  * nt_top_frame_init() - allocate the rows for hosts of @shape's shape
+ * @f: the frame, overwritten; free it with nt_top_frame_free()
+ * @shape: the first look; later looks have its interfaces, IRQs, qdiscs
+ *	and driver counters in the same order (nt_sampler_read(), a replay)
+ *
+ * A CPU row per @shape->cpus entry (per softnet line without topology), a
+ * NIC row per interface with a queue row per queue (the most of its rx
+ * and tx queues, its queue IRQs and the queues its driver counters name),
+ * a qdisc row per qdisc of every interface.  Later looks with more of
+ * anything show only as many as @shape had.
+ *
  * Return: 0 or -ENOMEM.
  */
 int nt_top_frame_init(struct nt_top_frame *f, const struct nt_host *shape);
@@ -140,11 +166,20 @@ int nt_top_frame_init(struct nt_top_frame *f, const struct nt_host *shape);
 void nt_top_frame_fill(struct nt_top_frame *f, const struct nt_host *prev,
 		       const struct nt_host *cur);
 
-/** nt_top_frame_sort() - sort every pane by @sort; allocates nothing */
+/**
+ * nt_top_frame_sort() - sort every pane by @sort; allocates nothing
+ *
+ * By drops: worst first, ties by traffic, then by name.  By traffic: most
+ * first, ties by drops, then by name.  By name: CPU number, interface
+ * name, qdisc device then handle.  Queues stay in queue order under their
+ * NIC.  Sets f->sort.
+ */
 void nt_top_frame_sort(struct nt_top_frame *f, enum nt_top_sort sort);
 
+/** nt_top_sort_name() - "drops", "traffic", "name"; "?" out of range */
 const char *nt_top_sort_name(enum nt_top_sort sort);
 
+/** nt_top_frame_free() - free the rows and zero @f; a zeroed @f is fine */
 void nt_top_frame_free(struct nt_top_frame *f);
 
 #endif

@@ -1062,3 +1062,61 @@ int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
 	free(values);
 	return ret;
 }
+
+/**
+ * nt_ethtool_stats_size() - bytes of the buffer for @n driver statistics
+ * @n: number of statistics (nt_counters.n of a device's driver_stats)
+ *
+ * Return: the size nt_ethtool_driver_stats_fill() needs.
+ */
+size_t nt_ethtool_stats_size(size_t n)
+{
+	return sizeof(struct ethtool_stats) + n * sizeof(uint64_t);
+}
+
+/**
+ * nt_ethtool_driver_stats_fill() - refresh the driver's statistics in place
+ * @ifname: device
+ * @stats: the device's statistics as nt_ethtool_driver_stats() gave them;
+ *	their values are overwritten in the driver's order, names kept
+ * @buf: caller memory of at least nt_ethtool_stats_size(@stats->n) bytes,
+ *	aligned for a uint64_t
+ * @size: its size
+ * @err: error message; not set for -EOPNOTSUPP and -ESTALE
+ *
+ * ETHTOOL_GSSET_INFO, then ETHTOOL_GSTATS: the kernel writes as many values
+ * as the driver has now, so the count is checked before.  Allocates
+ * nothing; a tick of `top` calls this once per physical device.
+ *
+ * Return: 0; -ESTALE (nothing changed) when the driver's set of statistics
+ * is no longer the one @stats holds (channels changed); -EOPNOTSUPP; other
+ * negative errno.
+ */
+int nt_ethtool_driver_stats_fill(const char *ifname, struct nt_counters *stats,
+				 void *buf, size_t size, struct nt_err *err)
+{
+	struct ethtool_stats *values = buf;
+	uint32_t n = 0;
+	int ret;
+
+	if (size < nt_ethtool_stats_size(stats->n))
+		return nt_err_set(err, EINVAL,
+				  "%s: driver statistics: buffer too small",
+				  ifname);
+	ret = stats_count(ifname, &n, err);
+	if (ret)
+		return ret;
+	if (n != stats->n)
+		return -ESTALE;
+	memset(values, 0, sizeof(*values));
+	values->cmd = ETHTOOL_GSTATS;
+	values->n_stats = n;
+	ret = eth_ioctl(ifname, "statistics", values, err);
+	if (ret)
+		return ret;
+	if (values->n_stats != n)
+		return -ESTALE;
+	for (uint32_t i = 0; i < n; i++)
+		stats->v[i].value = (int64_t)values->data[i];
+	return 0;
+}

@@ -118,4 +118,25 @@ int nt_ethtool_drvinfo(const char *ifname, char *driver, size_t driver_size,
 int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
 			    struct nt_err *err);
 
+/**
+ * nt_ethtool_stats_size() - buffer bytes nt_ethtool_driver_stats_fill()
+ * needs for @n statistics
+ */
+size_t nt_ethtool_stats_size(size_t n);
+
+/**
+ * nt_ethtool_driver_stats_fill() - refresh driver statistics in place
+ * @ifname: device
+ * @stats: what nt_ethtool_driver_stats() gave for it; values overwritten
+ * @buf: caller buffer of nt_ethtool_stats_size(@stats->n) bytes or more,
+ *	aligned for a uint64_t
+ * @size: its size
+ *
+ * One ETHTOOL_GSSET_INFO and one ETHTOOL_GSTATS; allocates nothing.
+ * Return: 0; -ESTALE, nothing changed, when the driver now has another
+ * number of statistics; -EOPNOTSUPP; other negative errno.
+ */
+int nt_ethtool_driver_stats_fill(const char *ifname, struct nt_counters *stats,
+				 void *buf, size_t size, struct nt_err *err);
+
 #endif

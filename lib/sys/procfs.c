@@ -236,6 +236,58 @@ static int softnet_line(const char *p, struct nt_softnet *sn, uint32_t ordinal,
 }
 
 /**
+ * nt_procfs_walk_softnet() - each line of /proc/net/softnet_stat
+ * @text: the file's text, NUL-terminated
+ * @fn: called with each non-blank line's row; its cpu is the index
+ *	column, or on kernels without one the line's ordinal.  A non-zero
+ *	return stops the walk and is returned.
+ * @arg: passed to @fn
+ * @err: error buffer
+ *
+ * The grammar of the file, shared by nt_procfs_parse_softnet() and the
+ * tick sampler, which writes the rows into an existing array.  Allocates
+ * nothing.
+ *
+ * Return: 0, -EINVAL naming the line, or what @fn returned.
+ */
+int nt_procfs_walk_softnet(const char *text, nt_procfs_softnet_fn fn,
+			   void *arg, struct nt_err *err)
+{
+	unsigned int lineno = 0;
+	uint32_t ordinal = 0;
+	const char *line;
+	int ret;
+
+	for (line = text; line; line = next_line(line_end(line))) {
+		struct nt_softnet sn;
+
+		lineno++;
+		if (is_eol(*skip_blank(line)))
+			continue;
+		ret = softnet_line(line, &sn, ordinal++, lineno, err);
+		if (!ret)
+			ret = fn(&sn, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct softnet_rows {
+	struct nt_softnet *v;
+	size_t n;
+};
+
+/* count_lines() sized the array: every row fits. */
+static int softnet_append(const struct nt_softnet *sn, void *arg)
+{
+	struct softnet_rows *rows = arg;
+
+	rows->v[rows->n++] = *sn;
+	return 0;
+}
+
+/**
  * nt_procfs_parse_softnet() - parse /proc/net/softnet_stat
  * @text: the file's text, NUL-terminated
  * @out: set to a malloc'ed array of one entry per line (caller frees)
@@ -251,74 +303,53 @@ static int softnet_line(const char *p, struct nt_softnet *sn, uint32_t ordinal,
 int nt_procfs_parse_softnet(const char *text, struct nt_softnet **out,
 			    size_t *n, struct nt_err *err)
 {
-	const char *line, *text_end;
-	struct nt_softnet *v;
-	unsigned int lineno = 0;
-	size_t used = 0;
+	struct softnet_rows rows = { 0 };
+	const char *text_end;
+	int ret;
 
 	*out = NULL;
 	*n = 0;
-	v = calloc(count_lines(text, &text_end), sizeof(*v));
-	if (!v)
+	rows.v = calloc(count_lines(text, &text_end), sizeof(*rows.v));
+	if (!rows.v)
 		return nt_err_set(err, ENOMEM, "out of memory");
-	for (line = text; line; ) {
-		const char *eol = line_end(line);
-		int ret;
-
-		lineno++;
-		if (!is_eol(*skip_blank(line))) {
-			ret = softnet_line(line, &v[used], (uint32_t)used,
-					   lineno, err);
-			if (ret) {
-				free(v);
-				return ret;
-			}
-			used++;
-		}
-		line = next_line(eol);
+	ret = nt_procfs_walk_softnet(text, softnet_append, &rows, err);
+	if (ret || !rows.n) {
+		free(rows.v);
+		return ret;
 	}
-	if (!used) {
-		free(v);
-		v = NULL;
-	}
-	*out = v;
-	*n = used;
+	*out = rows.v;
+	*n = rows.n;
 	return 0;
 }
 
 /* interrupts and softirqs ------------------------------------------------- */
 
-/* The header "CPU0 CPU1 CPU3": offline CPUs have no column. */
-static int parse_cpu_header(const char *line, uint32_t **ids, uint32_t *ncpus,
-			    struct nt_err *err)
+/*
+ * The header "CPU0 CPU1 CPU3": offline CPUs have no column.  Fills the
+ * first @cap ids (none when @ids is NULL) and counts them all in @n.
+ */
+static int parse_cpu_header(const char *line, uint32_t *ids, uint32_t cap,
+			    uint32_t *n, struct nt_err *err)
 {
 	const char *p, *eol = line_end(line);
-	uint32_t n = 0;
+	uint32_t i = 0;
 
-	for (p = skip_blank(line); p < eol; p = skip_blank(token_end(p)))
-		n++;
-	if (!n)
-		return nt_err_set(err, EINVAL, "line 1: no CPU columns");
-	*ids = malloc(n * sizeof(**ids));
-	if (!*ids)
-		return nt_err_set(err, ENOMEM, "out of memory");
-	*ncpus = n;
-	n = 0;
 	for (p = skip_blank(line); p < eol; p = skip_blank(p)) {
 		uint64_t id;
 		const char *end = NULL;
 
 		if (!strncmp(p, "CPU", 3))
 			end = parse_u64(p + 3, &id);
-		if (!end || id > UINT32_MAX) {
-			free(*ids);
-			*ids = NULL;
-			*ncpus = 0;
+		if (!end || id > UINT32_MAX)
 			return bad_token(err, 1, "not a CPU column:", p);
-		}
-		(*ids)[n++] = (uint32_t)id;
+		if (ids && i < cap)
+			ids[i] = (uint32_t)id;
+		i++;
 		p = end;
 	}
+	if (!i)
+		return nt_err_set(err, EINVAL, "line 1: no CPU columns");
+	*n = i;
 	return 0;
 }
 
@@ -588,27 +619,188 @@ static int irq_number(const char *id)
 	return v <= INT_MAX ? (int)v : -1;
 }
 
-/* @eol is set to the end of the line, so the caller need not scan it again. */
-static int irq_row(const char *line, const char *text_end, uint32_t ncpus,
-		   struct nt_interrupt *row, const char **eol,
-		   unsigned int lineno, struct nt_err *err)
+/**
+ * nt_procfs_table_begin() - start reading /proc/interrupts or /proc/softirqs
+ * @c: the cursor, set to the first row
+ * @text: the file's text, NUL-terminated
+ * @len: its length (the offset of the NUL)
+ * @ids: room for @cap CPU ids, filled with the first @cap columns' CPUs;
+ *	may be NULL to only count the columns
+ * @cap: entries of @ids
+ * @err: error buffer
+ *
+ * @c->ncols is the number of CPU columns the header has; when it exceeds
+ * @cap, call again with more room.  The cursor allocates nothing.
+ *
+ * Return: 0 or -EINVAL naming the header.
+ */
+int nt_procfs_table_begin(struct nt_procfs_cursor *c, const char *text,
+			  size_t len, uint32_t *ids, uint32_t cap,
+			  struct nt_err *err)
 {
-	const char *p, *end;
+	memset(c, 0, sizeof(*c));
+	c->end = text + len;
+	c->p = text;
+	c->eol = line_end(text);
+	c->lineno = 1;
+	return parse_cpu_header(text, ids, cap, &c->ncols, err);
+}
 
-	p = parse_row_id(line, row->id, sizeof(row->id));
-	if (!p)
-		return bad_token(err, lineno, "expected \"ID:\", found",
-				 skip_blank(line));
-	row->irq = irq_number(row->id);
-	row->counts = malloc(ncpus * sizeof(*row->counts));
+/*
+ * Move to the next non-blank row and read its "ID:".  The rest of the row
+ * before is skipped unread when its counts were not wanted.
+ */
+static int table_row(struct nt_procfs_cursor *c, const char *what, char *id,
+		     size_t size, struct nt_err *err)
+{
+	for (;;) {
+		const char *eol = c->eol ? c->eol : strchrnul(c->p, '\n');
+		const char *line = next_line(eol), *p;
+
+		if (!line) {
+			c->p = c->eol = eol;
+			return 0;
+		}
+		c->lineno++;
+		c->p = line;
+		c->eol = NULL;
+		p = skip_blank(line);
+		if (is_eol(*p)) {
+			c->eol = p;
+			continue;
+		}
+		p = parse_row_id(line, id, size);
+		if (!p)
+			return bad_token(err, c->lineno, what,
+					 skip_blank(line));
+		c->p = p;
+		return 1;
+	}
+}
+
+/**
+ * nt_procfs_irq_row() - the next row of /proc/interrupts
+ * @c: cursor from nt_procfs_table_begin()
+ * @id: out, the row's id ("38", "NMI")
+ * @size: size of @id
+ * @irq: out, the IRQ number, -1 for named rows
+ * @err: error buffer
+ *
+ * Read the row's counts with nt_procfs_irq_counts(), or call again to skip
+ * them (the sampler wants only the NIC rows).
+ *
+ * Return: 1 with a row, 0 at the end of the text, -EINVAL naming the line.
+ */
+int nt_procfs_irq_row(struct nt_procfs_cursor *c, char *id, size_t size,
+		      int *irq, struct nt_err *err)
+{
+	int ret = table_row(c, "expected \"ID:\", found", id, size, err);
+
+	if (ret > 0)
+		*irq = irq_number(id);
+	return ret;
+}
+
+/**
+ * nt_procfs_irq_counts() - the counts of the row nt_procfs_irq_row() read
+ * @c: cursor
+ * @counts: room for @c->ncols counts; CPUs the row has no count for get 0
+ * @rest: out, the chip and action columns after the counts
+ * @rest_end: out, their end, trailing blanks trimmed
+ * @err: error buffer
+ *
+ * Return: 0 or -EINVAL naming the line.
+ */
+int nt_procfs_irq_counts(struct nt_procfs_cursor *c, uint64_t *counts,
+			 const char **rest, const char **rest_end,
+			 struct nt_err *err)
+{
+	const char *end;
+
+	end = parse_counts(c->p, c->end, counts, c->ncols);
+	if (!end)
+		return bad_token(err, c->lineno, "count out of range:", c->p);
+	end = skip_blank(end);
+	c->eol = line_end(end);
+	*rest = end;
+	*rest_end = rtrim(end, c->eol);
+	c->p = c->eol;
+	return 0;
+}
+
+/**
+ * nt_procfs_softirq_row() - the next row of /proc/softirqs
+ * @c: cursor from nt_procfs_table_begin()
+ * @name: out, the row's name ("NET_RX")
+ * @size: size of @name
+ * @err: error buffer
+ *
+ * Return: 1 with a row, 0 at the end of the text, -EINVAL naming the line.
+ */
+int nt_procfs_softirq_row(struct nt_procfs_cursor *c, char *name,
+			  size_t size, struct nt_err *err)
+{
+	return table_row(c, "expected \"NAME:\", found", name, size, err);
+}
+
+/**
+ * nt_procfs_softirq_counts() - the counts of the row just read
+ * @c: cursor
+ * @counts: room for @c->ncols counts; missing ones are 0
+ * @err: error buffer
+ *
+ * Return: 0 or -EINVAL naming the line.
+ */
+int nt_procfs_softirq_counts(struct nt_procfs_cursor *c, uint64_t *counts,
+			     struct nt_err *err)
+{
+	const char *p = skip_blank(c->p);
+	uint32_t i;
+
+	for (i = 0; !is_eol(*p); p = skip_blank(p), i++) {
+		const char *end = i < c->ncols ? parse_u64(p, &counts[i]) :
+						 NULL;
+
+		if (!end)
+			return bad_token(err, c->lineno, i < c->ncols ?
+					 "not a count:" :
+					 "more counts than CPU columns:", p);
+		p = end;
+	}
+	memset(counts + i, 0, (c->ncols - i) * sizeof(*counts));
+	c->p = c->eol = p;
+	return 0;
+}
+
+/* The header's CPU ids into a new array; @c then stands at the first row. */
+static int table_columns(struct nt_procfs_cursor *c, const char *text,
+			 size_t len, uint32_t **ids, uint32_t *ncpus,
+			 struct nt_err *err)
+{
+	int ret = nt_procfs_table_begin(c, text, len, NULL, 0, err);
+
+	if (ret)
+		return ret;
+	*ids = malloc(c->ncols * sizeof(**ids));
+	if (!*ids)
+		return nt_err_set(err, ENOMEM, "out of memory");
+	*ncpus = c->ncols;
+	return nt_procfs_table_begin(c, text, len, *ids, *ncpus, err);
+}
+
+static int irq_row(struct nt_procfs_cursor *c, struct nt_interrupt *row,
+		   struct nt_err *err)
+{
+	const char *rest, *rest_end;
+	int ret;
+
+	row->counts = malloc(c->ncols * sizeof(*row->counts));
 	if (!row->counts)
 		return nt_err_set(err, ENOMEM, "out of memory");
-	end = parse_counts(p, text_end, row->counts, ncpus);
-	if (!end)
-		return bad_token(err, lineno, "count out of range:", p);
-	end = skip_blank(end);
-	*eol = line_end(end);
-	if (irq_rest(row, end, rtrim(end, *eol)))
+	ret = nt_procfs_irq_counts(c, row->counts, &rest, &rest_end, err);
+	if (ret)
+		return ret;
+	if (irq_rest(row, rest, rest_end))
 		return nt_err_set(err, ENOMEM, "out of memory");
 	return 0;
 }
@@ -630,62 +822,42 @@ static int irq_row(const char *line, const char *text_end, uint32_t ncpus,
 int nt_procfs_parse_interrupts(const char *text, struct nt_interrupts *out,
 			       struct nt_err *err)
 {
-	const char *text_end, *line, *eol;
 	struct nt_interrupts t = { 0 };
-	unsigned int lineno = 1;
+	struct nt_procfs_cursor c;
+	const char *text_end;
+	size_t nrows;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = parse_cpu_header(text, &t.cpu_ids, &t.ncpus, err);
+	nrows = count_lines(text, &text_end);
+	ret = table_columns(&c, text, text_end - text, &t.cpu_ids, &t.ncpus,
+			    err);
 	if (ret)
-		return ret;
-	t.v = calloc(count_lines(text, &text_end), sizeof(*t.v));
+		goto fail;
+	t.v = calloc(nrows, sizeof(*t.v));
 	if (!t.v) {
 		ret = nt_err_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
-	for (line = next_line(line_end(text)); line; line = next_line(eol)) {
-		lineno++;
-		eol = skip_blank(line);
-		if (is_eol(*eol))
-			continue;
-		ret = irq_row(line, text_end, t.ncpus, &t.v[t.n++], &eol,
-			      lineno, err);
+	for (;;) {
+		struct nt_interrupt *row = &t.v[t.n];
+
+		ret = nt_procfs_irq_row(&c, row->id, sizeof(row->id),
+					&row->irq, err);
+		if (ret <= 0)
+			break;
+		t.n++;
+		ret = irq_row(&c, row, err);
 		if (ret)
-			goto fail;
+			break;
 	}
+	if (ret)
+		goto fail;
 	*out = t;
 	return 0;
 fail:
 	nt_interrupts_free(&t);
 	return ret;
-}
-
-static int softirq_row(const char *line, uint32_t ncpus,
-		       struct nt_softirq *row, unsigned int lineno,
-		       struct nt_err *err)
-{
-	const char *p;
-	uint32_t i;
-
-	p = parse_row_id(line, row->name, sizeof(row->name));
-	if (!p)
-		return bad_token(err, lineno, "expected \"NAME:\", found",
-				 skip_blank(line));
-	row->counts = calloc(ncpus, sizeof(*row->counts));
-	if (!row->counts)
-		return nt_err_set(err, ENOMEM, "out of memory");
-	for (i = 0, p = skip_blank(p); !is_eol(*p); p = skip_blank(p), i++) {
-		const char *end = i < ncpus ? parse_u64(p, &row->counts[i]) :
-					      NULL;
-
-		if (!end)
-			return bad_token(err, lineno, i < ncpus ?
-					 "not a count:" :
-					 "more counts than CPU columns:", p);
-		p = end;
-	}
-	return 0;
 }
 
 /**
@@ -699,28 +871,42 @@ static int softirq_row(const char *line, uint32_t ncpus,
 int nt_procfs_parse_softirqs(const char *text, struct nt_softirqs *out,
 			     struct nt_err *err)
 {
-	const char *line = text, *text_end;
 	struct nt_softirqs t = { 0 };
-	unsigned int lineno = 1;
+	struct nt_procfs_cursor c;
+	const char *text_end;
+	size_t nrows;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	ret = parse_cpu_header(text, &t.cpu_ids, &t.ncpus, err);
+	nrows = count_lines(text, &text_end);
+	ret = table_columns(&c, text, text_end - text, &t.cpu_ids, &t.ncpus,
+			    err);
 	if (ret)
-		return ret;
-	t.v = calloc(count_lines(text, &text_end), sizeof(*t.v));
+		goto fail;
+	t.v = calloc(nrows, sizeof(*t.v));
 	if (!t.v) {
 		ret = nt_err_set(err, ENOMEM, "out of memory");
 		goto fail;
 	}
-	while ((line = next_line(line_end(line)))) {
-		lineno++;
-		if (is_eol(*skip_blank(line)))
-			continue;
-		ret = softirq_row(line, t.ncpus, &t.v[t.n++], lineno, err);
+	for (;;) {
+		struct nt_softirq *row = &t.v[t.n];
+
+		ret = nt_procfs_softirq_row(&c, row->name, sizeof(row->name),
+					    err);
+		if (ret <= 0)
+			break;
+		t.n++;
+		row->counts = malloc(t.ncpus * sizeof(*row->counts));
+		if (!row->counts) {
+			ret = nt_err_set(err, ENOMEM, "out of memory");
+			break;
+		}
+		ret = nt_procfs_softirq_counts(&c, row->counts, err);
 		if (ret)
-			goto fail;
+			break;
 	}
+	if (ret)
+		goto fail;
 	*out = t;
 	return 0;
 fail:
@@ -730,26 +916,40 @@ fail:
 
 /* snmp, netstat, snmp6, sockstat ------------------------------------------ */
 
+/* What a walker's callback gets: the counter and where to send it. */
+struct counter_sink {
+	nt_procfs_counter_fn fn;
+	void *arg;
+	unsigned int lineno;
+	struct nt_err *err;
+};
+
 /*
  * A name the model cannot hold is skipped rather than truncated: a cut name
  * could collide with a real one, and one long name from a future kernel
  * must not make every other counter unreadable.
  */
-static int add_counter(struct nt_counters *c, const char *prefix,
-		       size_t plen, const char *sep, const char *field,
-		       int64_t value, struct nt_err *err)
+static int emit_counter(struct counter_sink *k, const char *prefix,
+			size_t plen, const char *sep, const char *field,
+			int64_t value)
 {
+	size_t slen = strlen(sep), flen = token_end(field) - field;
 	char name[NT_COUNTER_LEN];
-	int flen = (int)(token_end(field) - field);
-	int len;
+	int ret;
 
-	len = snprintf(name, sizeof(name), "%.*s%s%.*s", (int)plen, prefix,
-		       sep, flen, field);
-	if (len < 0 || (size_t)len >= sizeof(name))
+	if (plen + slen + flen >= sizeof(name))
 		return 0;
-	if (nt_counters_add(c, name, value))
-		return nt_err_set(err, ENOMEM, "out of memory");
-	return 0;
+	memcpy(name, prefix, plen);
+	memcpy(name + plen, sep, slen);
+	memcpy(name + plen + slen, field, flen);
+	name[plen + slen + flen] = '\0';
+	ret = k->fn(name, value, k->arg);
+	if (ret == -ENOMEM)
+		return nt_err_set(k->err, ENOMEM, "out of memory");
+	if (ret < 0)
+		return nt_err_set(k->err, -ret, "line %u: %s: %s", k->lineno,
+				  name, strerror(-ret));
+	return ret;
 }
 
 static unsigned int count_tokens(const char *p)
@@ -766,12 +966,12 @@ static unsigned int count_tokens(const char *p)
  * next.  Counting both first keeps a mismatch from adding half a table.
  */
 static int snmp_pair(const char *prefix, const char *values,
-		     unsigned int lineno, struct nt_counters *c,
-		     struct nt_err *err)
+		     struct counter_sink *k)
 {
 	size_t plen = token_end(prefix) - prefix;	/* with the colon */
 	const char *names = prefix + plen;
-	unsigned int nn, nv;
+	unsigned int nn, nv, lineno = k->lineno;
+	struct nt_err *err = k->err;
 
 	values = skip_blank(values);
 	if ((size_t)(token_end(values) - values) != plen ||
@@ -797,7 +997,7 @@ static int snmp_pair(const char *prefix, const char *values,
 		if (!end)
 			return bad_token(err, lineno + 1, "not a number:",
 					 values);
-		ret = add_counter(c, prefix, plen - 1, "", names, v, err);
+		ret = emit_counter(k, prefix, plen - 1, "", names, v);
 		if (ret)
 			return ret;
 		names = skip_blank(token_end(names));
@@ -807,20 +1007,70 @@ static int snmp_pair(const char *prefix, const char *values,
 }
 
 /* snmp6: "Udp6InErrors    0" */
-static int snmp6_line(const char *name, unsigned int lineno,
-		      struct nt_counters *c, struct nt_err *err)
+static int snmp6_line(const char *name, struct counter_sink *k)
 {
 	const char *value = skip_blank(token_end(name)), *end;
 	int64_t v;
 
 	if (is_eol(*value))
-		return bad_token(err, lineno, "no value for", name);
+		return bad_token(k->err, k->lineno, "no value for", name);
 	end = parse_i64(value, &v);
 	if (!end)
-		return bad_token(err, lineno, "not a number:", value);
+		return bad_token(k->err, k->lineno, "not a number:", value);
 	if (!is_eol(*skip_blank(end)))
-		return bad_token(err, lineno, "unexpected", skip_blank(end));
-	return add_counter(c, "", 0, "", name, v, err);
+		return bad_token(k->err, k->lineno, "unexpected",
+				 skip_blank(end));
+	return emit_counter(k, "", 0, "", name, v);
+}
+
+/**
+ * nt_procfs_walk_snmp() - each counter of /proc/net/snmp, netstat or snmp6
+ * @text: the file's text, NUL-terminated
+ * @fn: called with each counter's nstat name ("TcpExtListenOverflows")
+ *	and value, in the file's order; names too long for the model are
+ *	skipped.  A non-zero return stops the walk: -ENOMEM is reported as
+ *	"out of memory", a positive value is returned as it is.
+ * @arg: passed to @fn
+ * @err: error buffer
+ *
+ * The format is told per line: a first token ending in ':' starts a
+ * names/values pair of lines (snmp, netstat); anything else is a "name
+ * value" line (snmp6).  A pair whose two lines do not match calls @fn for
+ * none of its counters.  Shared by nt_procfs_parse_snmp() and the tick
+ * sampler; allocates nothing.
+ *
+ * Return: 0, -EINVAL naming the line, or what @fn returned.
+ */
+int nt_procfs_walk_snmp(const char *text, nt_procfs_counter_fn fn,
+			void *arg, struct nt_err *err)
+{
+	struct counter_sink k = { .fn = fn, .arg = arg, .err = err };
+	const char *line, *next;
+	int ret = 0;
+
+	for (line = text; line && !ret; line = next) {
+		const char *p = skip_blank(line), *eol = line_end(line);
+
+		next = next_line(eol);
+		k.lineno++;
+		if (p == eol)
+			continue;
+		if (token_end(p)[-1] != ':') {
+			ret = snmp6_line(p, &k);
+		} else if (!next) {
+			ret = bad_token(err, k.lineno, "no values for", p);
+		} else {
+			ret = snmp_pair(p, next, &k);
+			next = next_line(line_end(next));
+			k.lineno++;
+		}
+	}
+	return ret;
+}
+
+static int counter_append(const char *name, int64_t value, void *arg)
+{
+	return nt_counters_add(arg, name, value);
 }
 
 /* Appending parsers leave @c as they found it when they fail. */
@@ -838,9 +1088,7 @@ static void counters_undo(struct nt_counters *c, size_t n)
  * @out: counters to append to, with nstat names ("TcpExtListenOverflows")
  * @err: error buffer
  *
- * The format is told per line: a first token ending in ':' starts a
- * names/values pair of lines (snmp, netstat); anything else is a "name
- * value" line (snmp6).
+ * The grammar is nt_procfs_walk_snmp()'s.
  *
  * Return: 0, -EINVAL naming the line, or -ENOMEM; on error @out holds what
  * it held before the call.
@@ -848,58 +1096,69 @@ static void counters_undo(struct nt_counters *c, size_t n)
 int nt_procfs_parse_snmp(const char *text, struct nt_counters *out,
 			 struct nt_err *err)
 {
-	const char *line, *next;
-	unsigned int lineno = 0;
 	size_t n0 = out->n;
-	int ret = 0;
+	int ret;
 
-	for (line = text; line && !ret; line = next) {
-		const char *p = skip_blank(line), *eol = line_end(line);
-
-		next = next_line(eol);
-		lineno++;
-		if (p == eol)
-			continue;
-		if (token_end(p)[-1] != ':') {
-			ret = snmp6_line(p, lineno, out, err);
-		} else if (!next) {
-			ret = bad_token(err, lineno, "no values for", p);
-		} else {
-			ret = snmp_pair(p, next, lineno, out, err);
-			next = next_line(line_end(next));
-			lineno++;
-		}
-	}
+	ret = nt_procfs_walk_snmp(text, counter_append, out, err);
 	if (ret)
 		counters_undo(out, n0);
 	return ret;
 }
 
 /* "TCP: inuse 5 orphan 0 tw 2" -> TCP.inuse, TCP.orphan, TCP.tw */
-static int sockstat_line(const char *p, unsigned int lineno,
-			 struct nt_counters *c, struct nt_err *err)
+static int sockstat_line(const char *p, struct counter_sink *k)
 {
 	size_t plen = token_end(p) - p;
 	const char *prefix = p;
 
 	if (p[plen - 1] != ':')
-		return bad_token(err, lineno, "expected \"PROTO:\", found", p);
+		return bad_token(k->err, k->lineno,
+				 "expected \"PROTO:\", found", p);
 	for (p = skip_blank(p + plen); !is_eol(*p); ) {
 		const char *value = skip_blank(token_end(p)), *end;
 		int64_t v;
 		int ret;
 
 		if (is_eol(*value))
-			return bad_token(err, lineno, "no value for", p);
+			return bad_token(k->err, k->lineno, "no value for", p);
 		end = parse_i64(value, &v);
 		if (!end)
-			return bad_token(err, lineno, "not a number:", value);
-		ret = add_counter(c, prefix, plen - 1, ".", p, v, err);
+			return bad_token(k->err, k->lineno, "not a number:",
+					 value);
+		ret = emit_counter(k, prefix, plen - 1, ".", p, v);
 		if (ret)
 			return ret;
 		p = skip_blank(end);
 	}
 	return 0;
+}
+
+/**
+ * nt_procfs_walk_sockstat() - each counter of /proc/net/sockstat(6)
+ * @text: the file's text, NUL-terminated
+ * @fn: called with each counter ("TCP.inuse", "sockets.used") and its
+ *	value, in the file's order; as for nt_procfs_walk_snmp()
+ * @arg: passed to @fn
+ * @err: error buffer
+ *
+ * Return: 0, -EINVAL naming the line, or what @fn returned.
+ */
+int nt_procfs_walk_sockstat(const char *text, nt_procfs_counter_fn fn,
+			    void *arg, struct nt_err *err)
+{
+	struct counter_sink k = { .fn = fn, .arg = arg, .err = err };
+	const char *line, *next;
+	int ret = 0;
+
+	for (line = text; line && !ret; line = next) {
+		const char *p = skip_blank(line), *eol = line_end(line);
+
+		next = next_line(eol);
+		k.lineno++;
+		if (p != eol)
+			ret = sockstat_line(p, &k);
+	}
+	return ret;
 }
 
 /**
@@ -914,22 +1173,47 @@ static int sockstat_line(const char *p, unsigned int lineno,
 int nt_procfs_parse_sockstat(const char *text, struct nt_counters *out,
 			     struct nt_err *err)
 {
-	const char *line, *next;
-	unsigned int lineno = 0;
 	size_t n0 = out->n;
-	int ret = 0;
+	int ret;
 
-	for (line = text; line && !ret; line = next) {
-		const char *p = skip_blank(line), *eol = line_end(line);
-
-		next = next_line(eol);
-		lineno++;
-		if (p != eol)
-			ret = sockstat_line(p, lineno, out, err);
-	}
+	ret = nt_procfs_walk_sockstat(text, counter_append, out, err);
 	if (ret)
 		counters_undo(out, n0);
 	return ret;
+}
+
+/* uptime ------------------------------------------------------------------ */
+
+/**
+ * nt_procfs_parse_uptime() - the first number of /proc/uptime
+ * @text: "350735.47 234388.90\n"
+ * @ns: out, the seconds since boot in nanoseconds
+ *
+ * Return: 0 or -EINVAL.
+ */
+int nt_procfs_parse_uptime(const char *text, int64_t *ns)
+{
+	const int64_t max_s = INT64_MAX / 1000000000 - 1;
+	const char *p = skip_blank(text);
+	int64_t s = 0, frac = 0, scale = 1000000000;
+
+	if (!is_digit(*p))
+		return -EINVAL;
+	for (; is_digit(*p); p++) {
+		if (s > max_s / 10)
+			return -EINVAL;
+		s = s * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; is_digit(*p); p++) {
+			scale /= 10;
+			frac += (*p - '0') * scale;
+		}
+	}
+	if (!is_sep(*p))
+		return -EINVAL;
+	*ns = s * 1000000000 + frac;
+	return 0;
 }
 
 /* readers ----------------------------------------------------------------- */
@@ -1122,6 +1406,32 @@ int nt_procfs_read_sockstat(const struct nt_root *root,
 
 	return read_counters(root, files, ARRAY_SIZE(files),
 			     nt_procfs_parse_sockstat, out, err);
+}
+
+/**
+ * nt_procfs_read_uptime() - read /proc/uptime under @root
+ * @root: root directory
+ * @ns: out, seconds since boot in nanoseconds
+ * @err: error buffer; messages name the file
+ *
+ * Return: 0 or negative errno.
+ */
+int nt_procfs_read_uptime(const struct nt_root *root, int64_t *ns,
+			  struct nt_err *err)
+{
+	static const char path[] = "/proc/uptime";
+	char *text;
+	int ret;
+
+	ret = read_text(root, path, true, &text, err);
+	if (ret)
+		return ret;
+	ret = nt_procfs_parse_uptime(text, ns);
+	free(text);
+	if (ret)
+		return nt_err_set(err, -ret, "%s%s: not an uptime",
+				  root_prefix(root), path);
+	return 0;
 }
 
 static bool is_pid(const char *name)

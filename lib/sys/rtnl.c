@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * rtnetlink through libnl-route-3: links with their IFLA_STATS64 counters,
- * and qdiscs with their stats.  One dump each.
+ * and qdiscs with their stats.  One dump each, and for the qdiscs' 64-bit
+ * packet counts, which libnl cannot give, one more through rtstats.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <netlink/route/tc.h>
 
 #include "sys/rtnl.h"
+#include "sys/rtstats.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270
@@ -42,6 +44,7 @@
 
 struct nt_rtnl {
 	struct nl_sock *sk;
+	struct nt_rtstats *rts;		/* opened by the first qdisc read */
 };
 
 /* libnl has no way back from its own codes to errno. */
@@ -134,6 +137,7 @@ void nt_rtnl_close(struct nt_rtnl *rtnl)
 	if (!rtnl)
 		return;
 	nl_socket_free(rtnl->sk);
+	nt_rtstats_close(rtnl->rts);
 	free(rtnl);
 }
 
@@ -284,6 +288,11 @@ static struct nt_iface *find_iface(struct nt_iface *ifaces, size_t n,
 	return bsearch(&key, ifaces, n, sizeof(*ifaces), cmp_ifindex);
 }
 
+/*
+ * RTNL_TC_PACKETS is the 32-bit count of TCA_STATS_BASIC: libnl 3.7 does
+ * not read TCA_STATS_PKT64 and keeps no copy of TCA_STATS2 to read it
+ * from.  fill_packets64() puts the 64-bit count in.
+ */
 static void fill_qdisc(struct rtnl_tc *tc, struct nt_qdisc *q)
 {
 	copy_str(q->kind, sizeof(q->kind), rtnl_tc_get_kind(tc));
@@ -354,6 +363,51 @@ static void add_qdiscs(struct nl_cache *cache, struct nt_iface *ifaces,
 	}
 }
 
+/* The qdiscs of nt_rtnl_qdiscs(), for packets64_cb(). */
+struct qdisc_set {
+	struct nt_iface *ifaces;
+	size_t n;
+};
+
+static int packets64_cb(int ifindex, uint32_t handle, uint32_t parent,
+			const char *kind, const struct nt_rtstats_qdisc *c,
+			void *arg)
+{
+	const struct qdisc_set *set = arg;
+	struct nt_iface *ifc;
+	struct nt_qdisc *q;
+	size_t i;
+
+	/* libnl's count is exact below 2^32: it stays, from libnl's dump */
+	if (!(c->has & NT_QSTAT_PACKETS64) || c->packets <= UINT32_MAX)
+		return 0;
+	ifc = find_iface(set->ifaces, set->n, ifindex);
+	for (i = 0; ifc && i < ifc->n_qdiscs; i++) {
+		q = &ifc->qdiscs[i];
+		if (q->handle == handle && q->parent == parent &&
+		    !strcmp(q->kind, kind)) {
+			q->packets = c->packets;
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The packet counts past 2^32 that libnl cut to 32 bits, from a second
+ * dump (rtstats.c) moments later.  A qdisc gone or replaced in between
+ * keeps libnl's count; a failure here is no error: the counts stay cut.
+ */
+static void fill_packets64(struct nt_rtnl *rtnl, struct nt_iface *ifaces,
+			   size_t n)
+{
+	struct qdisc_set set = { .ifaces = ifaces, .n = n };
+
+	if (!rtnl->rts && nt_rtstats_open(&rtnl->rts, NULL))
+		return;
+	(void)nt_rtstats_qdiscs(rtnl->rts, packets64_cb, &set, NULL);
+}
+
 /**
  * nt_rtnl_qdiscs() - every qdisc with its stats, attached by ifindex
  * @rtnl: socket
@@ -364,7 +418,8 @@ static void add_qdiscs(struct nl_cache *cache, struct nt_iface *ifaces,
  * Qdiscs are appended in the kernel's dump order; qdiscs of unknown
  * ifindexes are ignored, and so are those the kernel only shows on request
  * (TCA_DUMP_INVISIBLE), as with tc(8) without "invisible".  Sets
- * qdiscs_state OK on every interface of @ifaces.
+ * qdiscs_state OK on every interface of @ifaces.  Packet counts are 64-bit
+ * where the kernel sends TCA_STATS_PKT64 (see fill_packets64()).
  *
  * Return: 0 or negative errno.
  */
@@ -397,6 +452,7 @@ int nt_rtnl_qdiscs(struct nt_rtnl *rtnl, struct nt_iface *ifaces, size_t n,
 	if (ret)
 		return nt_err_set(err, -ret,
 				  "rtnetlink: qdiscs: out of memory");
+	fill_packets64(rtnl, ifaces, n);
 	return 0;
 }
 

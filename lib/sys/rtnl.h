@@ -5,7 +5,11 @@
 #include "model/host.h"
 #include "util/err.h"
 
-/* rtnetlink through libnl-route-3: links with IFLA_STATS64, and qdiscs. */
+/*
+ * rtnetlink through libnl-route-3: links with IFLA_STATS64, and qdiscs.
+ * Counters read again and again (the ticks of `nettune top`) come from
+ * sys/rtstats.h instead.
+ */
 struct nt_rtnl;
 
 int nt_rtnl_open(struct nt_rtnl **out, struct nt_err *err);
@@ -28,7 +32,10 @@ int nt_rtnl_links(struct nt_rtnl *rtnl, struct nt_iface **ifaces, size_t *n,
 /**
  * nt_rtnl_qdiscs() - every qdisc with its stats, attached to @ifaces by
  * ifindex (qdiscs of unknown ifindexes are ignored).  Sets qdiscs_state OK
- * on every interface of @ifaces.  Return: 0 or negative errno.
+ * on every interface of @ifaces.  Packet counts are 64-bit where the kernel
+ * sends TCA_STATS_PKT64 (libnl gives 32 bits; a second dump through
+ * sys/rtstats.h fills in the counts past 2^32).  Return: 0 or negative
+ * errno.
  */
 int nt_rtnl_qdiscs(struct nt_rtnl *rtnl, struct nt_iface *ifaces, size_t n,
 		   struct nt_err *err);

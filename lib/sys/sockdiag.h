@@ -21,4 +21,25 @@
 int nt_sockdiag_listeners(struct nt_listener **out, size_t *n,
 			  struct nt_err *err);
 
+/*
+ * The same for a tick of `top`: one socket and buffer kept open, and the
+ * caller's array refilled in place.
+ */
+struct nt_sockdiag;
+
+int nt_sockdiag_open(struct nt_sockdiag **out, struct nt_err *err);
+void nt_sockdiag_close(struct nt_sockdiag *sd);
+
+/**
+ * nt_sockdiag_listeners_fill() - listening TCP sockets into @v
+ * @v: array, grown (realloc) only when the kernel returns more than @cap
+ * @n: out count
+ * @cap: in/out, entries @v has room for
+ *
+ * Allocates nothing when the sockets fit.  Return: 0 or negative errno
+ * (then *@n is 0; *@v and *@cap stay valid).
+ */
+int nt_sockdiag_listeners_fill(struct nt_sockdiag *sd, struct nt_listener **v,
+			       size_t *n, size_t *cap, struct nt_err *err);
+
 #endif

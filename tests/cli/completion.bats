@@ -68,7 +68,7 @@ complete_words() {
 }
 
 @test "every long option in --help is completed, and the man page names it" {
-	for verb in show snapshot audit recommend apply verify rollback history profile; do
+	for verb in show snapshot audit recommend apply verify rollback history profile top; do
 		opts=$("$NETTUNE" "$verb" --help |
 			grep -oE -- '^ +(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | sort -u)
 		[ -n "$opts" ] || fail "no options found in $verb --help"
@@ -98,4 +98,15 @@ complete_words() {
 	for id in $ids; do
 		grep -qx "\.SS $id" "$top/man/nettune-checks.7" || fail "$id not in nettune-checks.7"
 	done
+}
+
+@test "completes top options, sort keys and recording files" {
+	run complete_words nettune top --
+	assert_line --replay
+	assert_line --record
+	assert_line --hide-idle
+	run complete_words nettune top --sort ""
+	assert_line drops
+	assert_line traffic
+	assert_line name
 }

@@ -47,11 +47,20 @@ void nt_view_draw(struct nt_view *v, const struct nt_top_frame *f,
 
 /**
  * nt_view_key() - read one pending key and apply it to @st
+ *
+ * Keys that mean nothing are read and skipped, so a caller that calls
+ * this until NT_VIEW_NONE leaves no input behind in curses' buffer.  + and
+ * - keep interval_s within 0.1 to 60 s (a longer -d is left alone by +);
+ * at a limit they give NT_VIEW_REDRAW.  KEY_RESIZE gives NT_VIEW_REDRAW.
+ *
  * Return: what the loop must do; NT_VIEW_NONE when no key was pending.
  */
 enum nt_view_action nt_view_key(struct nt_view *v, struct nt_view_state *st);
 
-/** nt_view_resize() - the terminal changed size (SIGWINCH) */
+/**
+ * nt_view_resize() - the terminal changed size (SIGWINCH taken by the
+ * caller's signalfd): curses learns the new size; draw again after it
+ */
 void nt_view_resize(struct nt_view *v);
 
 /** nt_view_close() - give the terminal back as it was; NULL is fine */

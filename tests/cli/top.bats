@@ -1,0 +1,265 @@
+#!/usr/bin/env bats
+# nettune top in batch mode against the real kernel: frames from a
+# namespace the test makes, with drops induced on purpose (the recipes of
+# drops.bash), JSON lines, recording and replay.  The interactive view is
+# tested under tmux in top_view.bats.
+
+bats_require_minimum_version 1.5.0
+
+load helpers
+load drops
+
+setup_file() {
+	NT_SAVED_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
+	export NT_SAVED_BACKLOG
+	[ "$NT_SAVED_BACKLOG" -gt 1 ] ||
+		fail "net.core.netdev_max_backlog is $NT_SAVED_BACKLOG before the tests: a killed run left it lowered?"
+}
+
+setup() {
+	NS=$(nt_ns_name)-$BATS_TEST_NUMBER
+	nt_ns_create "$NS"
+}
+
+teardown() {
+	nt_gen_kill
+	nt_backlog_restore
+	nt_ns_destroy "$NS"
+	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+}
+
+# top NS ARGS...: run top inside the namespace, stderr apart
+top_in() {
+	local ns=$1
+	shift
+	run --separate-stderr nt_in "$ns" "$NETTUNE" top "$@"
+}
+
+# last_frame: the last JSON line of $output
+last_frame() {
+	tail -n 1 <<<"$output"
+}
+
+@test "top --help exits 0 and names every option" {
+	run "$NETTUNE" top --help
+	assert_success
+	assert_line --partial "Usage: nettune top"
+	for o in --delay --batch --iterations --json --record --replay --speed \
+		 --root --sort --panes --expand --hide-idle; do
+		assert_output --partial -- "$o"
+	done
+}
+
+@test "bad usage: one line naming the option, exit 3" {
+	for args in "-d 0" "-d abc" "-d 1e3" "-n 0" "-n x" "--sort size" \
+		    "--panes 5" "--panes ''" "--speed 2" "--bogus" "extra" \
+		    "--record a --replay b" "--replay a -d 2" "--replay a --root /"; do
+		eval "run --separate-stderr \"\$NETTUNE\" top -b $args"
+		[ "$status" -eq 3 ] || fail "top -b $args: status $status"
+		[ "$(wc -l <<<"$stderr")" -eq 1 ] || fail "top -b $args: $stderr"
+		assert_equal "$output" ""
+		[[ $stderr == "nettune: top: "*"; see 'nettune top --help'" ]] ||
+			fail "top -b $args: $stderr"
+	done
+}
+
+@test "the view refuses a non-terminal with one line, exit 3" {
+	run --separate-stderr "$NETTUNE" top < /dev/null
+	assert_equal "$status" 3
+	assert_equal "$(wc -l <<<"$stderr")" 1
+	[[ $stderr == *"use -b"* ]] || fail "$stderr"
+}
+
+@test "a missing or malformed recording: one line with FILE:LINE, exit 3" {
+	bad=$BATS_TEST_TMPDIR/bad.jsonl
+	run --separate-stderr "$NETTUNE" top -b --replay "$BATS_TEST_TMPDIR/none.jsonl"
+	assert_equal "$status" 3
+	[[ $stderr == *none.jsonl* ]] || fail "$stderr"
+	echo '{"nettune_recording":99,"host":{}}' > "$bad"
+	run --separate-stderr "$NETTUNE" top -b --replay "$bad" --speed 0
+	assert_equal "$status" 3
+	[[ $stderr == *"bad.jsonl:1"* ]] || fail "$stderr"
+	assert_equal "$output" ""
+	# a good first line, then garbage
+	head -n 2 "$NT_FIXTURES/top/drops.jsonl" > "$bad"
+	echo '{"t":1,"d":[1]}' >> "$bad"
+	run --separate-stderr "$NETTUNE" top -b --replay "$bad" --speed 0
+	assert_equal "$status" 3
+	[[ $stderr == *"bad.jsonl:3"* ]] || fail "$stderr"
+}
+
+@test "batch: -n frames of text with every pane title, exit 0" {
+	top_in "$NS" -b -n 2 -d 0.2
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c '^nettune top' <<<"$output")" 2
+	for title in "CPU (1)" "NIC (2)" "qdisc (3)" "Sockets (4)"; do
+		assert_equal "$(grep -c "^$title" <<<"$output")" 2
+	done
+	assert_line --regexp '^nt0 '
+	assert_line --regexp '^worst: '
+}
+
+@test "batch --panes and --hide-idle: only the panes asked for, no idle rows" {
+	top_in "$NS" -b -n 1 -d 0.2 --panes 23 --hide-idle
+	assert_success
+	refute_line --regexp '^CPU \(1\)'
+	refute_line --regexp '^Sockets \(4\)'
+	assert_line --regexp '^NIC \(2\)'
+	assert_line --regexp '^qdisc \(3\)'
+	# nothing moves on nt0 and nt1: their rows are idle
+	refute_line --regexp '^nt[01] '
+}
+
+@test "json: one object per frame, every pane, the veth pair as NICs" {
+	top_in "$NS" -b -n 3 -d 0.2 --json
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 3
+	while read -r line; do
+		jq -e 'has("time") and has("totals") and has("worst") and
+		       (.cpus | length > 0) and (.nics | type == "array") and
+		       (.qdiscs | type == "array") and (.sockets | type == "object") and
+		       .interval > 0' <<<"$line" >/dev/null || fail "bad frame: $line"
+	done <<<"$output"
+	f=$(last_frame)
+	jq -e '[.nics[].name] | index("nt0") != null and index("nt1") != null' <<<"$f" >/dev/null ||
+		fail "no nt0/nt1 in $f"
+	# lo is not traffic of the host: the totals leave it out
+	jq -e '.totals.rx_pps == 0 and .totals.drops == 0' <<<"$f" >/dev/null ||
+		fail "an idle namespace with traffic or drops: $f"
+}
+
+@test "qdisc drops through tbf: nt0's tbf row shows drops/s, marked in text" {
+	nt_in "$NS" tc qdisc add dev nt0 root tbf rate 1mbit burst 4k limit 8k
+	nt_gen_bg flood "$NS" flood --size 1000 --count 20000 --seconds 10 --batch 10 --pace 0.01
+	top_in "$NS" -b -n 2 -d 0.5 --json
+	json=$output
+	top_in "$NS" -b -n 1 -d 0.5
+	nt_gen_stop flood
+	assert_success
+	assert_line --regexp '^nt0 +tbf .* <$'
+	output=$json
+	f=$(last_frame)
+	jq -e '[.qdiscs[] | select(.dev == "nt0" and .kind == "tbf")] | first | .drops > 0 and .overlimits > 0' \
+		<<<"$f" >/dev/null || fail "no tbf drops in $f"
+	jq -e '[.qdiscs[] | select(.dev == "nt1")] | all(.drops == 0)' <<<"$f" >/dev/null ||
+		fail "drops on nt1 in $f"
+	jq -e '.totals.drops > 0 and .totals.tx_pps > 0' <<<"$f" >/dev/null || fail "totals: $f"
+	# sorted by drops: the tbf is the first qdisc
+	assert_equal "$(jq -r '.qdiscs[0].kind' <<<"$f")" tbf
+}
+
+@test "UDP receive-buffer errors: the sockets pane shows udp_rcvbuf_errors/s" {
+	nt_gen_bg udp "$NS" udp --port 7011 --count 5000 --seconds 10 --batch 20 --pace 0.01
+	top_in "$NS" -b -n 2 -d 0.5 --json
+	nt_gen_stop udp
+	assert_success
+	f=$(last_frame)
+	jq -e '.sockets.udp_rcvbuf_errors > 0 and .totals.drops > 0' <<<"$f" >/dev/null ||
+		fail "no rcvbuf errors in $f"
+	jq -e '.sockets.listen_overflows == 0' <<<"$f" >/dev/null || fail "$f"
+}
+
+@test "listen overflows: the rate and the full listener by port" {
+	nt_gen_bg listen "$NS" listen --port 7012 --backlog 1 --count 3000 --seconds 10 --batch 20 --pace 0.01
+	top_in "$NS" -b -n 2 -d 0.5 --json
+	nt_gen_stop listen
+	assert_success
+	f=$(last_frame)
+	jq -e '.sockets.listen_overflows > 0' <<<"$f" >/dev/null || fail "no overflows in $f"
+	jq -e '.sockets.listeners[0].port == 7012 and .sockets.listeners[0].accept_queue >= 1' \
+		<<<"$f" >/dev/null || fail "listener 7012 not first in $f"
+}
+
+@test "softnet backlog drops with RPS: the RPS target CPU's row shows dropped/s" {
+	[ "$(nproc)" -ge 2 ] || fail "needs 2 CPUs, this machine has $(nproc)"
+	for q in 0 1; do
+		nt_in "$NS" sh -c "echo 2 > /sys/class/net/nt1/queues/rx-$q/rps_cpus"
+	done
+	out=$BATS_TEST_TMPDIR/top.json
+	run --separate-stderr nt_with_softnet_flood "$NS" sh -c \
+		"\"\$NETTUNE\" top -b -n 2 -d 0.5 --json > $out"
+	assert_success
+	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+	f=$(tail -n 1 "$out")
+	jq -e '[.cpus[] | select(.cpu == 1)] | first | .dropped > 0 and .rps > 0' <<<"$f" >/dev/null ||
+		fail "no drops on cpu1 in $f"
+	assert_equal "$(jq -r '.cpus[0].cpu' <<<"$f")" 1
+}
+
+@test "a recording replays to the very frames the live run printed" {
+	rec=$BATS_TEST_TMPDIR/rec.jsonl
+	nt_in "$NS" tc qdisc add dev nt0 root tbf rate 1mbit burst 4k limit 8k
+	nt_gen_bg flood "$NS" flood --size 1000 --count 20000 --seconds 10 --batch 10 --pace 0.01
+	top_in "$NS" -b -n 4 -d 0.2 --json --expand --record "$rec"
+	nt_gen_stop flood
+	assert_success
+	live=$output
+	head -n 1 "$rec" | jq -e '.nettune_recording == 1 and (.host.interfaces | length) == 3' >/dev/null ||
+		fail "bad first line: $(head -c 300 "$rec")"
+	assert_equal "$(wc -l < "$rec")" 5
+	# the namespace is gone: the file is all the replay has
+	nt_ns_destroy "$NS"
+	run --separate-stderr "$NETTUNE" top -b --replay "$rec" --speed 0 --json --expand
+	assert_success
+	assert_equal "$output" "$live"
+	run --separate-stderr "$NETTUNE" top -b --replay "$rec" --speed 0 -n 2 --json --expand
+	assert_equal "$output" "$(head -n 2 <<<"$live")"
+}
+
+@test "an idle host's sample lines stay small" {
+	rec=$BATS_TEST_TMPDIR/idle.jsonl
+	top_in "$NS" -b -n 5 -d 0.1 --record "$rec"
+	assert_success
+	# the namespace's own counters do not move; the host-wide /proc rows
+	# (softirqs, interrupts of eth0) may: a few hundred bytes at most
+	tail -n +2 "$rec" | while read -r line; do
+		[ "${#line}" -lt 600 ] || fail "sample line of ${#line} bytes: $line"
+	done
+}
+
+@test "replay of the committed recording gives the committed golden frames" {
+	# tests/fixtures/top/regen.sh remakes them after a deliberate change
+	fx=$NT_FIXTURES/top
+	out=$BATS_TEST_TMPDIR/out
+	for run in 1 2; do
+		"$NETTUNE" top -b --replay "$fx/drops.jsonl" --speed 0 --expand > "$out.txt"
+		diff -u "$fx/drops.golden.txt" "$out.txt" || fail "text frames differ from the golden file (run $run)"
+		"$NETTUNE" top -b --replay "$fx/drops.jsonl" --speed 0 --expand --json > "$out.jsonl"
+		diff -u "$fx/drops.golden.jsonl" "$out.jsonl" || fail "JSON frames differ from the golden file (run $run)"
+	done
+	# the recording holds drops: the golden frames show them
+	assert_equal "$(wc -l < "$fx/drops.golden.jsonl")" 5
+	jq -se 'all(.[]; .totals.drops > 0 and .qdiscs[0].kind == "tbf" and .worst.id == "qdisc.drops")' \
+		"$fx/drops.golden.jsonl" >/dev/null || fail "golden frames without the tbf drops"
+}
+
+@test "--root: a captured tree is sampled from its /proc files, in place" {
+	root=$BATS_TEST_TMPDIR/root
+	nt_in "$NS" sh "$BATS_TEST_DIRNAME/../../tools/capture-root.sh" "$root"
+	# rewrite the tree's softnet_stat in place (same inode: the sampler
+	# keeps its files open) with CPU 1's dropped column rising
+	python3 -c '
+import sys, time
+path, ncpu = sys.argv[1], int(sys.argv[2])
+for i in range(1, 400):
+    rows = ["%08x %08x %08x" % (1000 * i, 10 * i if c == 1 else 0, 0) +
+            " 00000000" * 6 + " %08x %08x %08x %08x" % (0, 0, 0, c)
+            for c in range(ncpu)]
+    with open(path, "r+") as f:
+        f.write("\n".join(rows) + "\n")
+    time.sleep(0.02)
+' "$root/proc/net/softnet_stat" "$(nproc)" &
+	writer=$!
+	run --separate-stderr "$NETTUNE" top -b -n 2 -d 0.3 --root "$root" --json
+	kill "$writer" 2>/dev/null || true
+	wait "$writer" 2>/dev/null || true
+	assert_success
+	f=$(last_frame)
+	assert_equal "$(jq '.cpus | length' <<<"$f")" "$(nproc)"
+	jq -e '[.cpus[] | select(.cpu == 1)] | first | .dropped > 0 and .processed > 0' <<<"$f" >/dev/null ||
+		fail "no drops on cpu1 from the tree: $f"
+	jq -e '[.cpus[] | select(.cpu == 0)] | first | .dropped == 0' <<<"$f" >/dev/null || fail "$f"
+	# netlink facts are not read under --root: no link rates
+	jq -e 'all(.nics[]; .rx_pps == null or .rx_pps == 0)' <<<"$f" >/dev/null || fail "$f"
+}
