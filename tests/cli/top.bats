@@ -263,3 +263,32 @@ for i in range(1, 400):
 	# netlink facts are not read under --root: no link rates
 	jq -e 'all(.nics[]; .rx_pps == null or .rx_pps == 0)' <<<"$f" >/dev/null || fail "$f"
 }
+
+# allocs N ARGS...: heap allocation calls of one `top -b -n N ARGS` run in
+# the namespace: valgrind's count, or, in the sanitizer build (valgrind
+# cannot run it), AddressSanitizer's own allocator statistics
+allocs() {
+	local n=$1
+	shift
+	if ldd "$NETTUNE" | grep -q libasan; then
+		ASAN_OPTIONS=print_stats=1:atexit=1 nt_in "$NS" "$NETTUNE" top -b -n "$n" "$@" \
+			2>&1 >/dev/null | sed -n 's/.* malloced .* by \([0-9]*\) calls.*/\1/p' | tail -n 1
+	else
+		nt_in "$NS" valgrind --tool=memcheck --error-exitcode=9 "$NETTUNE" top -b -n "$n" "$@" \
+			2>&1 >/dev/null | sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,
+	fi
+}
+
+@test "a tick allocates nothing: 3 and 13 frames make as many allocations" {
+	nt_in "$NS" tc qdisc add dev nt0 root tbf rate 1mbit burst 4k limit 8k
+	nt_gen_bg flood "$NS" flood --size 1000 --count 100000 --seconds 30 --batch 10 --pace 0.01
+	for args in "-d 0.1" "-d 0.1 --json --expand"; do
+		# shellcheck disable=SC2086
+		short=$(allocs 3 $args)
+		# shellcheck disable=SC2086
+		long=$(allocs 13 $args)
+		[ -n "$short" ] && [ "$short" -gt 0 ] || fail "no allocation count ($args): '$short'"
+		assert_equal "$long" "$short"
+	done
+	nt_gen_stop flood
+}
