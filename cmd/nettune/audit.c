@@ -283,7 +283,7 @@ static int judge(const struct audit_opts *o, const struct nt_host *prev,
 		.interval = in.seconds,
 		.color = o->format == NT_AUDIT_TEXT && want_color(o->color),
 	};
-	struct nt_findings findings;
+	struct nt_findings findings = { 0 };
 	enum nt_severity worst;
 	int ret;
 

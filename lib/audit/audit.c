@@ -99,9 +99,6 @@ struct nt_change *nt_finding_fix(struct nt_finding *fd, const char *knob,
 	return c;
 }
 
-/* What nt_findings_reset() leaves in ->kept: the buffers are the run's. */
-#define NT_FINDINGS_KEPT	0x6e74666e64696e67ull
-
 void *nt_findings_scratch(struct nt_findings *f, unsigned int slot,
 			  size_t bytes)
 {
@@ -128,7 +125,6 @@ void *nt_findings_scratch(struct nt_findings *f, unsigned int slot,
 void nt_findings_reset(struct nt_findings *f)
 {
 	f->n = 0;
-	f->kept = NT_FINDINGS_KEPT;
 }
 
 void nt_findings_free(struct nt_findings *f)
@@ -203,8 +199,6 @@ int nt_audit_run(const struct nt_audit_input *in, struct nt_findings *out)
 {
 	int ret = 0;
 
-	if (out->kept != NT_FINDINGS_KEPT)
-		memset(out, 0, sizeof(*out));
 	nt_findings_reset(out);
 	for (size_t i = 0; !ret && i < nt_n_checks; i++)
 		ret = nt_checks[i].run(in, out);

@@ -71,7 +71,6 @@ struct nt_findings {
 	struct nt_finding *v;
 	size_t n, cap;
 	struct nt_scratch scratch[NT_SCRATCH_SLOTS];
-	uint64_t kept;		/* NT_FINDINGS_KEPT: reuse the buffers */
 };
 
 /*
@@ -99,9 +98,8 @@ extern const size_t nt_n_checks;
 /**
  * nt_audit_run() - every check of nt_checks on @in
  * @in: the looks at the host
- * @out: the findings.  Its content is ignored and overwritten unless an
- *	earlier nt_audit_run() or nt_findings_reset() prepared it: then its
- *	findings are replaced and its buffers reused, so a run on inputs no
+ * @out: the findings: zeroed before the first run ({ 0 }); a later run
+ *	replaces the findings and reuses the buffers, so a run on inputs no
  *	bigger than before allocates nothing.
  *
  * Findings are sorted by severity (worst first), then id, then subject;

@@ -259,6 +259,14 @@ struct nt_recorder {
 	int failed;		/* errno of a failed write: the file is cut */
 };
 
+/* The error of a failed stdio call: errno, or EIO when it says nothing. */
+static int io_error(const char *path, struct nt_err *err)
+{
+	int e = errno ? errno : EIO;
+
+	return nt_err_set(err, e, "%s: %s", path, strerror(e));
+}
+
 static void recorder_free(struct nt_recorder *r)
 {
 	if (r->fp)
@@ -298,7 +306,8 @@ static int recorder_start(struct nt_recorder *r, struct json_object *doc,
 	int ret = nt_snapshot_from_json(doc, &base, &sub);
 
 	if (ret)
-		return nt_err_set(err, -ret, "%s: the first look does not load back: %s",
+		return nt_err_set(err, -ret,
+				  "%s: the first look does not load back: %s",
 				  r->path, sub.msg);
 	ret = values_of(&base, &r->last, &r->n);
 	if (!ret)
@@ -330,10 +339,10 @@ static int write_head(struct nt_recorder *r, const struct nt_host *first,
 				JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!ret && !text)
 		ret = nt_err_set(err, ENOMEM, "%s: out of memory", r->path);
+	errno = 0;
 	if (!ret && (fputs(text, r->fp) == EOF || fputc('\n', r->fp) == EOF ||
 		     fflush(r->fp)))
-		ret = nt_err_set(err, errno, "%s: %s", r->path,
-				 strerror(errno));
+		ret = io_error(r->path, err);
 	json_object_put(top);
 	return ret;
 }
@@ -406,6 +415,35 @@ static int64_t signed_change(uint64_t from, uint64_t to)
 	return s;
 }
 
+/* Decimal digits of @v ending at @end.  Return: where they start. */
+static char *digits(char *end, uint64_t v)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+/*
+ * ",GAP,DELTA" (no comma first when @first): printf would cost most of a
+ * busy sample, so the numbers are formatted here.
+ */
+static void put_pair(FILE *fp, bool first, size_t gap, int64_t delta)
+{
+	char buf[64], *end = buf + sizeof(buf), *p;
+	uint64_t mag = delta < 0 ? -(uint64_t)delta : (uint64_t)delta;
+
+	p = digits(end, mag);
+	if (delta < 0)
+		*--p = '-';
+	*--p = ',';
+	p = digits(p, gap);
+	if (!first)
+		*--p = ',';
+	fwrite_unlocked(p, 1, end - p, fp);
+}
+
 /* "d":[GAP,DELTA,...]: the first gap counts from -1, so every gap >= 1. */
 static void put_deltas(struct nt_recorder *r, const struct nt_counter_vec *vec)
 {
@@ -417,8 +455,8 @@ static void put_deltas(struct nt_recorder *r, const struct nt_counter_vec *vec)
 
 		if (v == r->last[i])
 			continue;
-		fprintf(r->fp, "%s%zu,%" PRId64, next ? "," : "",
-			i + 1 - next, signed_change(r->last[i], v));
+		put_pair(r->fp, !next, i + 1 - next,
+			 signed_change(r->last[i], v));
 		r->last[i] = v;
 		next = i + 1;
 	}
@@ -460,8 +498,7 @@ int nt_recorder_write(struct nt_recorder *r, const struct nt_host *host,
 	/* one write per sample: a killed top loses no sample it showed */
 	if (fflush(r->fp) || ferror(r->fp)) {
 		r->failed = errno ? errno : EIO;
-		return nt_err_set(err, r->failed, "%s: %s", r->path,
-				  strerror(r->failed));
+		return io_error(r->path, err);
 	}
 	return 0;
 }
@@ -472,9 +509,9 @@ int nt_recorder_close(struct nt_recorder *r, struct nt_err *err)
 
 	if (!r)
 		return 0;
+	errno = 0;
 	if (fclose(r->fp) && !r->failed)
-		ret = nt_err_set(err, errno, "%s: %s", r->path,
-				 strerror(errno));
+		ret = io_error(r->path, err);
 	r->fp = NULL;
 	recorder_free(r);
 	return ret;

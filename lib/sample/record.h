@@ -13,10 +13,22 @@
  *
  * Every counter of a host (link stats, qdisc stats, softnet, the interrupt
  * and softirq cells, snmp, sockstat and driver counters) has a place in one
- * counter vector whose order follows the host (nt_counter_vec); a sample
- * line lists only the counters that changed since the line before, as the
- * gap from the previous changed index and the signed change of the value.
- * An idle host thus writes a few bytes a second whatever its size.
+ * counter vector whose order follows the host (nt_counter_vec; the order is
+ * written down once, in record.c); a sample line lists only the counters
+ * that changed since the line before, as the gap from the previous changed
+ * index and the signed change of the value.  The first gap counts from -1
+ * (index 0 is gap 1), so every gap is at least 1.  A change is the
+ * difference of the two unsigned values taken as a signed 64-bit number,
+ * so counters that go backwards or wrap come back exactly.  An idle host
+ * thus writes a few bytes a second whatever its size.
+ *
+ * "t", "w" and "u" are the host's mono_ns, taken_ns and uptime_ns (0:
+ * unknown).  "L" is the whole set of listeners, family 4 or 6 as in the
+ * snapshot; a line without it keeps the set of the line before.  Both
+ * sides start from the values the snapshot document gives when loaded, so
+ * counters the document leaves out (blocks not read) start at 0 and come
+ * with the first sample line.  Sample lines are written without json-c and
+ * flushed one by one, so a recording cut short loses no sample it showed.
  *
  * A replay rebuilds the first host from the snapshot and applies the lines
  * in turn to hosts of that shape: the same recording gives the same hosts,
@@ -57,8 +69,10 @@ int nt_recorder_open(struct nt_recorder **out, const char *path,
  * @vec: the counter vector of @host
  *
  * The recorder keeps the values it wrote last, so any host of the shape
- * may come next (top alternates two).  Allocates nothing.
- * Return: 0 or -errno (a full disk).
+ * may come next (top alternates two).  Allocates nothing, unless more
+ * listeners appear than ever before.  After a failed write the file is
+ * cut and every later write fails too.
+ * Return: 0, -EINVAL for a host of another shape, or -errno (a full disk).
  */
 int nt_recorder_write(struct nt_recorder *r, const struct nt_host *host,
 		      const struct nt_counter_vec *vec, struct nt_err *err);
@@ -70,7 +84,8 @@ struct nt_replay;
 
 /**
  * nt_replay_open() - open a recording and rebuild its first host
- * @first: zeroed on entry; the first look, freed by the caller
+ * @first: zeroed on entry; the first look, freed by the caller (on
+ *	failure it is freed and zeroed already)
  *
  * Malformed text is -EINVAL with "FILE:LINE: what is wrong".
  * Return: 0 or negative errno.
@@ -85,6 +100,10 @@ int nt_replay_open(struct nt_replay **out, const char *path,
  *	replay keeps the running values itself
  * @vec: the counter vector of @host
  *
+ * Every member of the line is checked before any is applied: unknown
+ * members, wrong types, an odd "d", a gap of 0 or one that runs past the
+ * vector are -EINVAL with "FILE:LINE: what is wrong".  The end of the file
+ * ends the recording, as do empty lines with nothing after them.
  * Return: 1 with a sample, 0 at the end, negative errno on malformed text.
  */
 int nt_replay_next(struct nt_replay *p, struct nt_host *host,

@@ -10,9 +10,10 @@
  *     realloc(), free() and the aligned allocators, forwarding to glibc's
  *     __libc_*() functions; ELF interposition sends every call, from the
  *     library and from libc itself (strdup(), qsort()), through them;
- *   - under AddressSanitizer, whose runtime owns malloc(), through the
- *     sanitizer's allocation hooks (__sanitizer_install_malloc_and_free_
- *     hooks()), called for every allocation and free it serves.
+ *   - under AddressSanitizer, whose runtime owns malloc() and would clash
+ *     with such definitions, through the sanitizer's own allocation hooks
+ *     (__sanitizer_install_malloc_and_free_hooks()), which it calls for
+ *     every allocation and free it serves.
  * Each test also proves the counter counts: a first run must be seen
  * allocating.
  */
@@ -49,7 +50,14 @@ static volatile bool counting;
 static volatile size_t n_allocs, n_frees;
 
 #ifdef NT_ASAN
-#include <sanitizer/allocator_interface.h>
+/*
+ * From the sanitizers' <sanitizer/allocator_interface.h>, which GCC does
+ * not install: the hooks run on every allocation and free the runtime
+ * serves, at most 5 pairs of them.  Return: non-zero when installed.
+ */
+int __sanitizer_install_malloc_and_free_hooks(
+	void (*malloc_hook)(const volatile void *p, size_t size),
+	void (*free_hook)(const volatile void *p));
 
 static void on_malloc(const volatile void *p, size_t size)
 {

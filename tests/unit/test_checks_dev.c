@@ -329,7 +329,7 @@ static void match_irqs(struct nt_host *h, struct nt_iface *ifc)
 static void test_softnet_quiet(void **state)
 {
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -351,7 +351,7 @@ static void test_softnet_backlog_rising(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -382,7 +382,7 @@ static void test_softnet_backlog_critical(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 1, 0, 0);
@@ -405,7 +405,7 @@ static void test_softnet_totals_only(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -435,7 +435,7 @@ static void test_softnet_totals_only(void **state)
 static void test_softnet_backwards(void **state)
 {
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 1, 0, 0);
@@ -457,7 +457,7 @@ static void test_softnet_backlog_target_limits(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 1, 0, 0);
@@ -497,7 +497,7 @@ static void test_softnet_backlog_suggests_rps(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 8, 4, 0);
@@ -535,7 +535,7 @@ static void test_softnet_time_squeeze(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -570,7 +570,7 @@ static void test_softnet_real_quiet(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a = { 0 }, b = { 0 };
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	b.mono_ns = SEC;
@@ -598,7 +598,7 @@ static void test_softnet_real_keyed_by_cpu(void **state)
 {
 	const struct nt_finding *fd;
 	struct nt_host a = { 0 }, b = { 0 };
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	b.mono_ns = 3 * SEC;
@@ -630,7 +630,7 @@ static void test_nic_quiet(void **state)
 {
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -655,7 +655,7 @@ static void test_nic_missed_ring_below_max(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -687,7 +687,7 @@ static void test_nic_missed_ring_at_max(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 8, 0, 0);
@@ -726,7 +726,7 @@ static void test_nic_driver_counters(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -792,7 +792,7 @@ static void test_nic_rx_tx_dropped(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -845,7 +845,7 @@ static void test_nic_backwards_and_recreated(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -878,7 +878,7 @@ static void test_nic_totals_only(void **state)
 {
 	struct nt_host b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 2, 0, SEC);
@@ -917,7 +917,7 @@ static void test_irq_single_cpu(void **state)
 	const uint64_t busy[4] = { 9500, 200, 200, 100 };
 	const struct nt_finding *fd;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -971,7 +971,7 @@ static void test_irq_single_cpu_rx_tx(void **state)
 	const struct nt_finding *fd;
 	struct nt_host b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 4, 0, SEC);
@@ -1009,7 +1009,7 @@ static void test_irq_single_cpu_rx_tx(void **state)
 static void test_irq_never_virtual(void **state)
 {
 	struct nt_host b, one;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 4, 0, SEC);
@@ -1037,7 +1037,7 @@ static void test_irq_real_ixgbe_one_cpu(void **state)
 	const struct nt_finding *fd;
 	struct nt_host b = { 0 };
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	load_interrupts("irq-layouts/ixgbe.E5645/interrupts", &b.interrupts);
@@ -1074,7 +1074,7 @@ static void test_irq_real_ixgbe_one_cpu(void **state)
 static void test_irq_real_multiqueue_spread(void **state)
 {
 	struct nt_host a = { 0 }, b = { 0 };
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -1101,7 +1101,7 @@ static void test_irq_net_rx_one_cpu(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -1147,7 +1147,7 @@ static void test_irq_net_rx_keyed_by_cpu(void **state)
 	const uint32_t ids_b[4] = { 0, 1, 2, 3 };
 	const uint64_t after[4] = { 5100, 100, 9000, 100 };
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -1179,7 +1179,7 @@ static void test_irq_real_softirqs(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		struct nt_host a, b;
-		struct nt_findings f;
+		struct nt_findings f = { 0 };
 
 		host_init(&a, 4, 0, 0);
 		host_init(&b, 4, 0, SEC);
@@ -1201,7 +1201,7 @@ static void test_rps_single_queue_info(void **state)
 	const struct nt_finding *fd;
 	struct nt_host b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 8, 0, SEC);
@@ -1229,7 +1229,7 @@ static void test_rps_numa_local(void **state)
 {
 	struct nt_host b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 8, 4, SEC);
@@ -1254,7 +1254,7 @@ static void test_rps_not_flagged(void **state)
 {
 	struct nt_host b, one;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 8, 0, SEC);
@@ -1287,7 +1287,7 @@ static void test_rps_warning_when_hot(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -1316,7 +1316,7 @@ static void test_rps_real_singlequeue_8cpu(void **state)
 	const struct nt_finding *fd;
 	struct nt_host b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&b, 8, 0, SEC);
@@ -1346,7 +1346,7 @@ static void test_qdisc_tbf_shaper(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 	struct nt_qdisc *q;
 
 	(void)state;
@@ -1383,7 +1383,7 @@ static void test_qdisc_matched_by_handle(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -1422,7 +1422,7 @@ static void test_qdisc_root_fixes(void **state)
 		{ "eth4", "htb", "raise the rate or limit of htb" },
 	};
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -1467,7 +1467,7 @@ static void test_qdisc_mq_root_skipped(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 4, 0, 0);
@@ -1497,7 +1497,7 @@ static void test_qdisc_classful_parent(void **state)
 {
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -1522,7 +1522,7 @@ static void test_qdisc_pfifo_fast_txqlen(void **state)
 	const struct nt_finding *fd;
 	struct nt_host a, b;
 	struct nt_iface *ifc;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	host_init(&a, 2, 0, 0);
@@ -1549,7 +1549,7 @@ static void test_qdisc_pfifo_fast_txqlen(void **state)
 static void test_qdisc_overlimits_and_backwards(void **state)
 {
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 	struct nt_qdisc *q;
 
 	(void)state;
@@ -1623,7 +1623,7 @@ static void test_audit_quiet_host(void **state)
 {
 	struct nt_audit_input in;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	build_quiet(&a, 0, 1000);
@@ -1645,7 +1645,7 @@ static void test_audit_busy_host(void **state)
 {
 	struct nt_audit_input in;
 	struct nt_host a, b;
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	(void)state;
 	build_quiet(&a, 0, 1000);

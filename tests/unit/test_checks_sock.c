@@ -1099,7 +1099,7 @@ static void test_audit_run_table(void **state)
 {
 	struct env *e = *state;
 	struct nt_audit_input in = { &e->prev, &e->cur, 1.0 };
-	struct nt_findings f;
+	struct nt_findings f = { 0 };
 
 	counter(e, "UdpRcvbufErrors", 0, 5000);
 	both(e, "net.core.somaxconn", "128");

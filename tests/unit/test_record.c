@@ -318,6 +318,11 @@ static void tick_values(uint64_t *v, size_t n, int k)
 		v[5] = UINT64_MAX - 3;
 	if (k % 10 == 4)
 		v[5] += 10;
+	/* the change of INT64_MIN, and the largest one */
+	if (k == 20)
+		v[7] += 1ull << 63;
+	if (k == 21)
+		v[7] += INT64_MAX;
 	/* a signed counter (driver stats) crossing zero */
 	v[N_LINK_STATS + 2 * N_QDISC_STATS] = k % 2 ? (uint64_t)-5 : 5;
 }
@@ -742,6 +747,12 @@ static void test_cannot_open(void **state)
 	assert_non_null(strstr(err.msg, path));
 	assert_int_equal(nt_recorder_close(NULL, &err), 0);
 	nt_replay_close(NULL);
+	/* a full disk */
+	nt_err_clear(&err);
+	assert_int_equal(nt_recorder_open(&r, "/dev/full", &f->first, &err),
+			 -ENOSPC);
+	assert_null(r);
+	assert_non_null(strstr(err.msg, "/dev/full: "));
 }
 
 int main(void)
