@@ -390,7 +390,7 @@ static size_t nic_rows(const struct nt_top_frame *f,
 
 static const struct col qdisc_cols[] = {
 	{ "DEV",          15, 0, true },
-	{ "KIND",         9, 1, true },
+	{ "KIND",         10, 1, true },
 	{ "HANDLE",       7, 3, true },
 	{ "PARENT",       8, 3, true },
 	{ "DROPS/s",      7, 0, false },

@@ -3,11 +3,13 @@
 # loopback port, which QEMU's user-mode networking forwards to the guest
 # (e1000e: 10.0.2.15:5555, vmxnet3: 10.0.3.15:5556).  When the driver
 # counts no-buffer drops, the audit must name the ring: finding
-# nic.rx_missed with a fix rings.rx -> the driver's maximum.
+# nic.rx_missed with a fix rings.rx -> the driver's maximum.  Then
+# nettune top, during the same flood, must show the NIC's receive rate and
+# its queue IRQs per second, on the queue rows and on the CPUs.
 SCEN=audit
 . ./lib.sh
 
-FLOOD_SECONDS=10
+FLOOD_SECONDS=14
 AUDIT_INTERVAL=3
 
 # Receive-ring overflow counters of IFACE's driver, summed.
@@ -17,6 +19,20 @@ no_buffer() {
 		END { print s + 0 }'
 }
 rx_packets() { cat "/sys/class/net/$1/statistics/rx_packets"; }
+
+# top_case IFACE DRIVER STATUS: the frame top printed during the flood
+top_case() {
+	is "$1 ($2): top -b --json ran (exit $3)" "$3" 0
+	[ "$3" = 0 ] || { diag "$(cat /tmp/top.err)"; return; }
+	rx=$(jqr --arg i "$1" '.nics[] | select(.name == $i) | .rx_pps > 0' /tmp/top.json)
+	is "$1 ($2): top shows its receive rate" "$rx" true
+	q=$(jqr --arg i "$1" '[.nics[] | select(.name == $i) | .queues[] |
+		select(.irq != null) | .irqs] | add // 0 | . > 0' /tmp/top.json)
+	is "$1 ($2): top's queue rows count its IRQs per second" "$q" true
+	[ "$q" = true ] || diag "$(jqr -c --arg i "$1" '.nics[] | select(.name == $i)' /tmp/top.json)"
+	c=$(jqr '[.cpus[].nic_irqs] | add > 0' /tmp/top.json)
+	is "$1 ($2): top's CPU rows count NIC queue IRQs" "$c" true
+}
 
 # flood_case DRIVER ADDR PORT
 flood_case() {
@@ -43,6 +59,8 @@ flood_case() {
 	ok "$if ($drv): the host's flood reaches the guest"
 	nettune audit --interval "$AUDIT_INTERVAL" --json > /tmp/audit.json 2> /tmp/audit.err
 	arc=$?
+	nettune top -b -n 1 -d 1 --json --expand > /tmp/top.json 2> /tmp/top.err
+	top_case "$if" "$drv" $?
 	nb1=$(no_buffer "$if") rx1=$(rx_packets "$if")
 	# let the flood end before the next step
 	wait_for '[ "$(rx_packets "$if")" = "$last" ] || { last=$(rx_packets "$if"); false; }' 20
