@@ -143,18 +143,6 @@ static int add_from(struct audit_opts *o, const char *path)
 	return 0;
 }
 
-/* getopt has moved past the bad option: argv[optind - 1] is it */
-static int option_error(const char *opt, bool missing_value)
-{
-	char msg[160];
-
-	if (missing_value)
-		snprintf(msg, sizeof(msg), "%.40s needs a value", opt);
-	else
-		snprintf(msg, sizeof(msg), "unknown option '%.40s'", opt);
-	return nt_usage_error("audit", msg);
-}
-
 static int parse(int argc, char **argv, struct audit_opts *o)
 {
 	enum { OPT_COLOR = 256 };
@@ -186,9 +174,9 @@ static int parse(int argc, char **argv, struct audit_opts *o)
 		case OPT_COLOR: ret = parse_color(optarg, &o->color); break;
 		case 'h': audit_help(); return -1;
 		case ':':
-			return option_error(argv[optind - 1], true);
+			return nt_option_error("audit", argv[optind - 1], true);
 		default:
-			return option_error(argv[optind - 1], false);
+			return nt_option_error("audit", argv[optind - 1], false);
 		}
 	}
 	return ret ? ret : check_combination(o, argc, argv);

@@ -29,6 +29,17 @@ int nt_usage_error(const char *verb, const char *what)
 	return nt_fail("%s: %s; see 'nettune %s --help'", verb, what, verb);
 }
 
+int nt_option_error(const char *verb, const char *opt, bool missing_value)
+{
+	char msg[160];
+
+	if (missing_value)
+		snprintf(msg, sizeof(msg), "%.40s needs a value", opt);
+	else
+		snprintf(msg, sizeof(msg), "unknown option '%.40s'", opt);
+	return nt_usage_error(verb, msg);
+}
+
 int nt_acquire_host(struct nt_host *host, const char *from, const char *root,
 		    const char *const *only, unsigned int flags,
 		    struct nt_err *err)

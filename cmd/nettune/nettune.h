@@ -2,6 +2,8 @@
 #ifndef NT_CMD_NETTUNE_H
 #define NT_CMD_NETTUNE_H
 
+#include <stdbool.h>
+
 #include "model/host.h"
 #include "util/err.h"
 
@@ -38,6 +40,12 @@ int nt_fail_err(const struct nt_err *err);
 
 /** nt_usage_error() - bad option of @verb: one line pointing at --help */
 int nt_usage_error(const char *verb, const char *what);
+
+/**
+ * nt_option_error() - what getopt refused: @opt (argv[optind - 1]) unknown,
+ * or given without its value; one line pointing at --help
+ */
+int nt_option_error(const char *verb, const char *opt, bool missing_value);
 
 /**
  * nt_acquire_host() - the host a verb works on

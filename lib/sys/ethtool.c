@@ -21,6 +21,7 @@
 #include <linux/sockios.h>
 
 #include "sys/ethtool.h"
+#include "sys/mnl.h"
 
 /*
  * RINGS attributes newer than the UAPI header of Debian 12, numbered as in
@@ -51,8 +52,7 @@ struct nt_ethtool {
 
 /* One netlink request in flight: what the kernel said and who to tell. */
 struct eth_req {
-	int error;			/* negative errno from the kernel */
-	char msg[256];			/* extended ack text or "" */
+	struct nt_mnl_status st;	/* the kernel's error and its text */
 	mnl_cb_t data_cb;
 	void *data;
 };
@@ -163,78 +163,14 @@ static const struct eth_msg_ops linkmode_ops = {
 	.present_off = offsetof(struct nt_linkmode, present),
 };
 
-static int extack_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct eth_req *req = data;
-	const char *s;
-	size_t len;
-
-	if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
-		return MNL_CB_OK;
-	s = mnl_attr_get_payload(attr);
-	len = strnlen(s, mnl_attr_get_payload_len(attr));
-	snprintf(req->msg, sizeof(req->msg), "%.*s", (int)len, s);
-	return MNL_CB_OK;
-}
-
-/*
- * The extended ack TLVs follow the error header: right after it when the
- * request was capped, after the echoed request otherwise.
- */
-static void parse_extack(const struct nlmsghdr *nlh, size_t hdr_len,
-			 struct eth_req *req)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t off = hdr_len;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (nlh->nlmsg_type == NLMSG_ERROR &&
-	    !(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += MNL_ALIGN(e->msg.nlmsg_len) - sizeof(struct nlmsghdr);
-	if (mnl_nlmsg_get_payload_len(nlh) < off)
-		return;
-	mnl_attr_parse(nlh, off, extack_attr_cb, req);
-}
-
-static void set_error(struct eth_req *req, int error)
-{
-	if (!req->error)
-		req->error = error < 0 ? error : -error;
-}
-
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	struct eth_req *req = data;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		set_error(req, EBADMSG);
-		return MNL_CB_ERROR;
-	}
-	if (!e->error)
-		return MNL_CB_STOP;
-	if (!req->error)
-		parse_extack(nlh, sizeof(*e), req);
-	set_error(req, e->error);
-	return MNL_CB_ERROR;
+	return nt_mnl_on_error(nlh, &((struct eth_req *)data)->st);
 }
 
-/* A dump that fails part way says so in the payload of NLMSG_DONE. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct eth_req *req = data;
-	int error;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
-		return MNL_CB_STOP;
-	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	if (!error)
-		return MNL_CB_STOP;
-	if (!req->error)
-		parse_extack(nlh, sizeof(int), req);
-	set_error(req, error);
-	return MNL_CB_ERROR;
+	return nt_mnl_on_done(nlh, &((struct eth_req *)data)->st);
 }
 
 /*
@@ -246,10 +182,10 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct eth_req *req = data;
 
-	if (req->error || !req->data_cb)
+	if (req->st.error || !req->data_cb)
 		return MNL_CB_OK;
 	if (req->data_cb(nlh, req->data) < MNL_CB_STOP)
-		set_error(req, EBADMSG);
+		nt_mnl_set_error(&req->st, EBADMSG);
 	return MNL_CB_OK;
 }
 
@@ -290,15 +226,15 @@ static int eth_talk(struct nt_ethtool *eth, struct nlmsghdr *nlh,
 		errno = 0;
 		ret = mnl_cb_run2(eth->buf, len, seq, eth->portid, data_cb, req,
 				  ctl_cbs, NLMSG_MIN_TYPE);
-		if (ret < 0 && req->error)
-			return req->error;
+		if (ret < 0 && req->st.error)
+			return req->st.error;
 		/* Leftovers of an earlier request that was cut short. */
 		if (ret < 0 && errno == ESRCH)
 			ret = MNL_CB_OK;
 		if (ret < 0)
 			return errno ? -errno : -EIO;
 	} while (ret > MNL_CB_STOP);
-	return req->error;
+	return req->st.error;
 }
 
 static int genl_family_cb(const struct nlattr *attr, void *data)
@@ -351,7 +287,7 @@ static int resolve_family(struct nt_ethtool *eth, struct nt_err *err)
 				  "ethtool netlink: family not found (kernel older than 5.6?)");
 	if (ret < 0)
 		return nt_err_set(err, -ret, "ethtool netlink: %s",
-				  req.msg[0] ? req.msg : strerror(-ret));
+				  req.st.msg[0] ? req.st.msg : strerror(-ret));
 	if (!eth->family)
 		return nt_err_set(err, EPROTO,
 				  "ethtool netlink: no family id in reply");
@@ -571,7 +507,7 @@ static int eth_get(struct nt_ethtool *eth, const struct eth_msg_ops *ops,
 	if (ret == -ENODEV)
 		return nt_err_set(err, ENODEV, "%s: no such interface", ifname);
 	return nt_err_set(err, -ret, "%s: %s: %s", ifname, ops->what,
-			  req.msg[0] ? req.msg : strerror(-ret));
+			  req.st.msg[0] ? req.st.msg : strerror(-ret));
 }
 
 /**
@@ -669,9 +605,9 @@ static int eth_set(struct nt_ethtool *eth, const struct eth_msg_ops *ops,
 	if (ret == -EOPNOTSUPP)
 		return nt_err_set(err, EOPNOTSUPP,
 				  "%s: the driver cannot change %s%s%s", ifname,
-				  ops->what, req.msg[0] ? ": " : "", req.msg);
+				  ops->what, req.st.msg[0] ? ": " : "", req.st.msg);
 	return nt_err_set(err, -ret, "%s: %s: %s", ifname, ops->what,
-			  req.msg[0] ? req.msg : strerror(-ret));
+			  req.st.msg[0] ? req.st.msg : strerror(-ret));
 }
 
 /**
@@ -758,7 +694,7 @@ static int eth_dump(struct nt_ethtool *eth, struct eth_dump *d,
 	if (ret < 0)
 		return nt_err_set(err, -ret, "ethtool netlink: %s dump: %s",
 				  ops->what,
-				  req.msg[0] ? req.msg : strerror(-ret));
+				  req.st.msg[0] ? req.st.msg : strerror(-ret));
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "sys/mnl.h"
 #include "sys/rtstats.h"
 
 /* The kernel's dump skbs are at most 32 KiB. */
@@ -46,81 +47,19 @@ struct rts_dump {
 	nt_rtstats_qdisc_cb qdisc_cb;
 	void *arg;
 	int ret;			/* first non-zero callback return */
-	int error;			/* negative errno from the kernel */
-	char msg[256];			/* extended ack text or "" */
+	struct nt_mnl_status st;	/* the kernel's error and its text */
 };
 
 /* Errors the kernel explains ------------------------------------------- */
 
-static int extack_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct rts_dump *d = data;
-	const char *s;
-
-	if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG)
-		return MNL_CB_OK;
-	s = mnl_attr_get_payload(attr);
-	snprintf(d->msg, sizeof(d->msg), "%.*s",
-		 (int)strnlen(s, mnl_attr_get_payload_len(attr)), s);
-	return MNL_CB_OK;
-}
-
-/*
- * The extended ack TLVs follow the error header: right after it when the
- * request was capped (or in NLMSG_DONE), after the echoed request
- * otherwise.
- */
-static void parse_extack(const struct nlmsghdr *nlh, size_t hdr_len,
-			 struct rts_dump *d)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t off = hdr_len;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (nlh->nlmsg_type == NLMSG_ERROR &&
-	    !(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += MNL_ALIGN(e->msg.nlmsg_len) - sizeof(struct nlmsghdr);
-	if (mnl_nlmsg_get_payload_len(nlh) < off)
-		return;
-	mnl_attr_parse(nlh, (unsigned int)off, extack_attr_cb, d);
-}
-
-static int set_error(struct rts_dump *d, int error)
-{
-	if (!d->error)
-		d->error = error < 0 ? error : -error;
-	return MNL_CB_ERROR;
-}
-
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	struct rts_dump *d = data;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
-		return set_error(d, EBADMSG);
-	if (!e->error)
-		return MNL_CB_STOP;
-	if (!d->error)
-		parse_extack(nlh, sizeof(*e), d);
-	return set_error(d, e->error);
+	return nt_mnl_on_error(nlh, &((struct rts_dump *)data)->st);
 }
 
-/* A dump that fails part way says so in the payload of NLMSG_DONE. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rts_dump *d = data;
-	int error;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(error))
-		return MNL_CB_STOP;
-	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	if (!error)
-		return MNL_CB_STOP;
-	if (!d->error)
-		parse_extack(nlh, sizeof(error), d);
-	return set_error(d, error);
+	return nt_mnl_on_done(nlh, &((struct rts_dump *)data)->st);
 }
 
 /* Not const only because mnl_cb_run2() does not take a const array. */
@@ -179,7 +118,7 @@ static int dump(struct nt_rtstats *h, uint16_t type, const void *hdr,
 	} while (ret > MNL_CB_STOP);
 	if (got >= 0 && ret >= 0)
 		return 0;
-	ret = d->error ? d->error : errno ? -errno : -EIO;
+	ret = d->st.error ? d->st.error : errno ? -errno : -EIO;
 	drain(h);
 	return ret;
 }
@@ -189,7 +128,7 @@ static int dump_err(const struct rts_dump *d, int ret, const char *what,
 		    struct nt_err *err)
 {
 	return nt_err_set(err, -ret, "rtnetlink: %s: %s", what,
-			  d->msg[0] ? d->msg : strerror(-ret));
+			  d->st.msg[0] ? d->st.msg : strerror(-ret));
 }
 
 /* Links ------------------------------------------------------------------ */

@@ -13,13 +13,7 @@ load helpers
 load drops
 
 setup_file() {
-	# net.core.netdev_max_backlog is global (absent inside a namespace): the
-	# softnet test lowers it, so the host's value is kept here and put back
-	# after every test and again at the end.
-	NT_SAVED_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
-	export NT_SAVED_BACKLOG
-	[ "$NT_SAVED_BACKLOG" -gt 1 ] ||
-		fail "net.core.netdev_max_backlog is $NT_SAVED_BACKLOG before the tests: a killed run left it lowered?"
+	nt_backlog_save
 }
 
 setup() {
@@ -29,14 +23,12 @@ setup() {
 
 teardown() {
 	nt_gen_kill
-	nt_backlog_restore
 	nt_ns_destroy "$NS"
-	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+	nt_backlog_restored
 }
 
 teardown_file() {
-	nt_backlog_restore
-	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+	nt_backlog_restored
 }
 
 # audit NS ARGS...: nettune audit inside the namespace, stdout in $output

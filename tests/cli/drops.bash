@@ -154,6 +154,22 @@ nt_softnet_dropped() {
 	return 1
 }
 
+# nt_backlog_save: for setup_file of a file that uses the softnet recipe:
+# keep net.core.netdev_max_backlog (global, absent inside a namespace) in
+# NT_SAVED_BACKLOG, refusing a value a killed run left lowered
+nt_backlog_save() {
+	NT_SAVED_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
+	export NT_SAVED_BACKLOG
+	[ "$NT_SAVED_BACKLOG" -gt 1 ] ||
+		fail "net.core.netdev_max_backlog is $NT_SAVED_BACKLOG before the tests: a killed run left it lowered?"
+}
+
+# nt_backlog_restored: put it back and check it is
+nt_backlog_restored() {
+	nt_backlog_restore
+	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+}
+
 # nt_backlog_restore: net.core.netdev_max_backlog back to NT_SAVED_BACKLOG
 # (global: the softnet recipe lowers it for the whole host)
 nt_backlog_restore() {

@@ -10,10 +10,7 @@ load helpers
 load drops
 
 setup_file() {
-	NT_SAVED_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
-	export NT_SAVED_BACKLOG
-	[ "$NT_SAVED_BACKLOG" -gt 1 ] ||
-		fail "net.core.netdev_max_backlog is $NT_SAVED_BACKLOG before the tests: a killed run left it lowered?"
+	nt_backlog_save
 }
 
 setup() {
@@ -23,9 +20,8 @@ setup() {
 
 teardown() {
 	nt_gen_kill
-	nt_backlog_restore
 	nt_ns_destroy "$NS"
-	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+	nt_backlog_restored
 }
 
 # top NS ARGS...: run top inside the namespace, stderr apart

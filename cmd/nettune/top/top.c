@@ -147,18 +147,6 @@ static int check_combination(const struct top_opts *o, bool speed_set,
 	return 0;
 }
 
-/* getopt has moved past the bad option: argv[optind - 1] is it */
-static int option_error(const char *opt, bool missing_value)
-{
-	char msg[160];
-
-	if (missing_value)
-		snprintf(msg, sizeof(msg), "%.40s needs a value", opt);
-	else
-		snprintf(msg, sizeof(msg), "unknown option '%.40s'", opt);
-	return nt_usage_error("top", msg);
-}
-
 static int parse(int argc, char **argv, struct top_opts *o)
 {
 	enum { OPT_RECORD = 256, OPT_REPLAY, OPT_SPEED };
@@ -206,8 +194,8 @@ static int parse(int argc, char **argv, struct top_opts *o)
 		case 'e': o->show.expand = true; break;
 		case 'z': o->show.hide_idle = true; break;
 		case 'h': top_help(); return -1;
-		case ':': return option_error(argv[optind - 1], true);
-		default: return option_error(argv[optind - 1], false);
+		case ':': return nt_option_error("top", argv[optind - 1], true);
+		default: return nt_option_error("top", argv[optind - 1], false);
 		}
 	}
 	return ret ? ret : check_combination(o, speed_set, delay_set, argc,
