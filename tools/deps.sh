@@ -5,7 +5,8 @@ set -u
 
 pkgs="build-essential pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev
 libncurses-dev libjson-c-dev libinih-dev libcmocka-dev bats bats-assert
-bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python3 util-linux tmux"
+bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python3 util-linux tmux
+valgrind strace"
 
 # --vm: only what the VM lab (tests/vm/) needs: QEMU, Debian's packaged
 # kernel (used as files: /boot/vmlinuz-* and /lib/modules), busybox, and

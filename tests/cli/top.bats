@@ -288,3 +288,21 @@ allocs() {
 	done
 	nt_gen_stop flood
 }
+
+# syscalls N ARGS...: "openat socket" counts of one `top -b -n N ARGS` run
+syscalls() {
+	local n=$1
+	shift
+	nt_in "$NS" strace -f -c -o "$BATS_TEST_TMPDIR/strace.$n" -e trace=openat,open,socket \
+		"$NETTUNE" top -b -n "$n" "$@" > /dev/null
+	awk '$NF == "openat" || $NF == "open" || $NF == "socket" { n[$NF] += $4 }
+	     END { printf "openat %d socket %d\n", n["openat"] + n["open"], n["socket"] }' \
+		"$BATS_TEST_TMPDIR/strace.$n"
+}
+
+@test "a tick reads no configuration: 3 and 13 frames open as many files and sockets" {
+	short=$(syscalls 3 -d 0.1 --json)
+	long=$(syscalls 13 -d 0.1 --json)
+	[[ $short =~ ^openat\ [1-9][0-9]*\ socket\ [1-9] ]] || fail "no counts: $short"
+	assert_equal "$long" "$short"
+}
