@@ -270,3 +270,17 @@ top_first_frame() {
 	done
 	assert_equal "$(cat "$T/rc")" 3
 }
+
+@test "view replays a recording and stays on its last frame until q" {
+	top_start 120 40 --replay "$NT_FIXTURES/top/drops.jsonl" --speed 0
+	top_wait_for "CPU (1)"
+	top_wait_for "replay"
+	# the recording's tbf drops, on the qdisc pane
+	top_wait_for "tbf"
+	top_screen | grep -E '^nt0 +tbf' || fail "no tbf row: $(top_screen)"
+	# the end of the recording does not end the view
+	sleep 0.5
+	assert_equal "$(top_dead)" 0
+	tm send-keys -t top q
+	top_assert_ended
+}
