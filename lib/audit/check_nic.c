@@ -113,7 +113,7 @@ static bool src_set(struct src *s, const struct nt_audit_input *in,
 static int collect(const struct nt_audit_input *in, const struct nt_iface *ifc,
 		   struct nt_findings *f, struct src **out, size_t *n)
 {
-	const struct nt_iface *p = nt_prev_iface(in->prev, ifc);
+	const struct nt_iface *p = nt_prev_iface(in->prev, in->cur, ifc);
 	bool link_ok = ifc->link_stats_state == NT_STATE_OK;
 	bool plink = p && p->link_stats_state == NT_STATE_OK;
 	const struct nt_link_stats *ls = &ifc->stats;
@@ -390,7 +390,7 @@ static int check_dropped(const struct nt_audit_input *in,
 			 const struct nt_iface *ifc, bool rx,
 			 struct nt_findings *out)
 {
-	const struct nt_iface *p = nt_prev_iface(in->prev, ifc);
+	const struct nt_iface *p = nt_prev_iface(in->prev, in->cur, ifc);
 	bool plink = p && p->link_stats_state == NT_STATE_OK;
 	uint64_t cur = rx ? ifc->stats.rx_dropped : ifc->stats.tx_dropped;
 	uint64_t before = !plink ? 0 :

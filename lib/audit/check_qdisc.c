@@ -325,7 +325,7 @@ int nt_check_qdisc(const struct nt_audit_input *in, struct nt_findings *out)
 		struct look lk = {
 			.in = in,
 			.ifc = ifc,
-			.prev = nt_prev_iface(in->prev, ifc),
+			.prev = nt_prev_iface(in->prev, in->cur, ifc),
 		};
 
 		for (size_t j = 0; j < ifc->n_qdiscs; j++) {

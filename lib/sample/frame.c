@@ -470,23 +470,6 @@ static void fill_cpus(struct nt_top_frame *f, const struct nt_host *prev,
 
 /* NIC pane --------------------------------------------------------------- */
 
-/* nt_prev_iface(), trying the same position first. */
-static const struct nt_iface *prev_iface_at(const struct nt_host *prev,
-					    size_t i,
-					    const struct nt_iface *ifc)
-{
-	const struct nt_iface *p;
-
-	if (!prev)
-		return NULL;
-	if (i >= prev->n_ifaces || strcmp(prev->ifaces[i].name, ifc->name))
-		return nt_prev_iface(prev, ifc);
-	p = &prev->ifaces[i];
-	if (p->ifindex && ifc->ifindex && p->ifindex != ifc->ifindex)
-		return NULL;
-	return p;
-}
-
 static void link_rates(struct nt_top_nic *r, const struct nt_iface *ifc,
 		       const struct nt_iface *p, double secs)
 {
@@ -701,7 +684,7 @@ static void fill_nic(const struct nt_top_scratch *s, struct nt_top_nic *r,
 		     const struct nt_host *cur, double secs)
 {
 	const struct nt_iface *ifc = &cur->ifaces[i];
-	const struct nt_iface *p = prev_iface_at(prev, i, ifc);
+	const struct nt_iface *p = nt_prev_iface(prev, cur, ifc);
 	const struct iface_slot *sl = &s->slots[i];
 
 	copy_name(r->name, sizeof(r->name), ifc->name);
@@ -774,7 +757,7 @@ static void fill_qdiscs(struct nt_top_frame *f, const struct nt_host *prev,
 	at = layout(&f->scratch->order[ORDER_QDISC], f->n_qdiscs);
 	for (size_t i = 0; i < cur->n_ifaces && n < f->n_qdiscs; i++) {
 		const struct nt_iface *ifc = &cur->ifaces[i];
-		const struct nt_iface *p = prev_iface_at(prev, i, ifc);
+		const struct nt_iface *p = nt_prev_iface(prev, cur, ifc);
 
 		for (size_t j = 0; j < ifc->n_qdiscs && n < f->n_qdiscs; j++)
 			fill_qdisc(&f->qdiscs[at[n++]], ifc, &ifc->qdiscs[j],

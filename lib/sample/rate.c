@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdint.h>
 #include <string.h>
 
 #include "sample/rate.h"
@@ -20,6 +21,9 @@ double nt_seconds_between(const struct nt_host *prev, const struct nt_host *cur)
 const struct nt_softnet *nt_host_softnet(const struct nt_host *host,
 					 uint32_t cpu)
 {
+	/* row i is CPU i unless CPUs are offline: no search then */
+	if (cpu < host->n_softnet && host->softnet[cpu].cpu == cpu)
+		return &host->softnet[cpu];
 	for (size_t i = 0; i < host->n_softnet; i++)
 		if (host->softnet[i].cpu == cpu)
 			return &host->softnet[i];
@@ -67,14 +71,32 @@ const struct nt_listener *nt_host_listener(const struct nt_host *host,
 	return NULL;
 }
 
+/* The position of @ifc in @cur's array, or SIZE_MAX when not from there. */
+static size_t iface_index(const struct nt_host *cur, const struct nt_iface *ifc)
+{
+	uintptr_t base = (uintptr_t)cur->ifaces, at = (uintptr_t)ifc;
+
+	if (at < base || (at - base) % sizeof(*ifc))
+		return SIZE_MAX;
+	return (at - base) / sizeof(*ifc);
+}
+
 const struct nt_iface *nt_prev_iface(const struct nt_host *prev,
+				     const struct nt_host *cur,
 				     const struct nt_iface *ifc)
 {
-	const struct nt_iface *p;
+	const struct nt_iface *p = NULL;
+	size_t i;
 
 	if (!prev)
 		return NULL;
-	p = nt_host_iface(prev, ifc->name);
+	/* two looks of one shape (top's ticks): the same place, no search */
+	i = cur ? iface_index(cur, ifc) : SIZE_MAX;
+	if (i < cur->n_ifaces && i < prev->n_ifaces &&
+	    !strcmp(prev->ifaces[i].name, ifc->name))
+		p = &prev->ifaces[i];
+	if (!p)
+		p = nt_host_iface(prev, ifc->name);
 	if (p && p->ifindex && ifc->ifindex && p->ifindex != ifc->ifindex)
 		return NULL;
 	return p;

@@ -37,6 +37,9 @@ const struct nt_listener *nt_host_listener(const struct nt_host *host,
 /**
  * nt_prev_iface() - the interface @ifc as an earlier look saw it
  * @prev: the earlier look, or NULL
+ * @cur: the look @ifc is part of, or NULL; when the two looks have one
+ *	shape (top's ticks) the interface is found at its own position
+ *	without a search
  * @ifc: the interface now
  *
  * Matched by name and, when both looks know it, by ifindex: a device that
@@ -46,6 +49,7 @@ const struct nt_listener *nt_host_listener(const struct nt_host *host,
  * Return: the interface in @prev, or NULL.
  */
 const struct nt_iface *nt_prev_iface(const struct nt_host *prev,
+				     const struct nt_host *cur,
 				     const struct nt_iface *ifc);
 
 /**

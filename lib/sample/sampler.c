@@ -776,6 +776,23 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * A tick reads driver counters of physical NICs only: those of virtual
+ * devices would stay as the first look saw them, and the audit would judge
+ * every one of them again on every tick for a rate of 0.
+ */
+static void drop_virtual_driver_stats(struct nt_host *host)
+{
+	for (size_t i = 0; i < host->n_ifaces; i++) {
+		struct nt_iface *ifc = &host->ifaces[i];
+
+		if (!ifc->is_virtual)
+			continue;
+		nt_counters_free(&ifc->driver_stats);
+		ifc->driver_stats_state = NT_STATE_UNKNOWN;
+	}
+}
+
 int nt_sample_shape(struct nt_host *host)
 {
 	struct nt_interrupts *t = &host->interrupts;
@@ -807,6 +824,7 @@ int nt_sample_shape(struct nt_host *host)
 	}
 	t->n = kept;
 	free(nic);
+	drop_virtual_driver_stats(host);
 	return 0;
 }
 

@@ -34,7 +34,9 @@ struct nt_sampler;
  * @host: a full look (nt_collect), changed in place
  *
  * Drops the /proc/interrupts rows that belong to no interface (a tick then
- * parses only the NIC rows) and nothing else.  Return: 0 or -ENOMEM.
+ * parses only the NIC rows) and the driver counters of virtual devices
+ * (a tick reads those of physical NICs only), nothing else.
+ * Return: 0 or -ENOMEM.
  */
 int nt_sample_shape(struct nt_host *host);
 
