@@ -230,8 +230,10 @@ if [ "$what" != synthetic ]; then
 	if [ -z "${SKIP_TOP:-}" ]; then
 		tick_cost top
 		tick_cost json --json
+		tick_cost idle -z
 		tick_row top "nettune top -b, one tick (median, min–max of $reps)"
 		tick_row json "nettune top -b --json, one tick"
+		tick_row idle "nettune top -b -z (idle rows hidden), one tick"
 	fi
 	std_row ip ip -s link show
 	std_row tc tc -s qdisc show
@@ -254,7 +256,8 @@ if [ "$what" != synthetic ]; then
 	if [ -z "${SKIP_TOP:-}" ]; then
 		echo "CPU ratio standard tools (sum) / nettune top: $(ratio_to std top)x;" \
 		     "node-exporter / nettune top: $(ratio_to exporter top)x;" \
-		     "--json / text: $(ratio_to json top)x"
+		     "--json / text: $(ratio_to json top)x;" \
+		     "standard tools / top -z: $(ratio_to std idle)x"
 		echo
 		per_tick_line
 	fi

@@ -38,9 +38,18 @@ static const char *num(char *buf, double v)
 	static const char units[] = "kMGTP";
 	int u = -1;
 
-	if (v < 0) {
-		snprintf(buf, NUM_LEN, "-");
-		return buf;
+	if (v < 0)
+		return "-";
+	/* most cells of a big host are idle: no printf for a whole number */
+	if (v < 999.5 && v == (long)v) {
+		long n = (long)v;
+		char *p = buf + NUM_LEN - 1;
+
+		*p = '\0';
+		do
+			*--p = (char)('0' + n % 10);
+		while (n /= 10);
+		return p;
 	}
 	while (v >= 999.5 && u + 1 < (int)sizeof(units) - 1) {
 		v /= 1000;
@@ -101,7 +110,8 @@ static void put_line(FILE *out, struct line *l, bool dropping)
 	while (l->len && l->buf[l->len - 1] == ' ')
 		l->len--;
 	l->buf[l->len] = '\0';
-	fprintf(out, "%s%s\n", l->buf, dropping ? DROP_MARK : "");
+	fputs(l->buf, out);
+	fputs(dropping ? DROP_MARK "\n" : "\n", out);
 	l->len = 0;
 	l->buf[0] = '\0';
 }
