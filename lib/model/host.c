@@ -1,9 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/host.h"
+
+#define LSTAT(f)	{ #f, offsetof(struct nt_link_stats, f) }
+const struct nt_u64_field nt_link_stat_fields[NT_LINK_STATS_N] = {
+	LSTAT(rx_packets), LSTAT(tx_packets), LSTAT(rx_bytes), LSTAT(tx_bytes),
+	LSTAT(rx_errors), LSTAT(tx_errors), LSTAT(rx_dropped),
+	LSTAT(tx_dropped), LSTAT(multicast), LSTAT(collisions),
+	LSTAT(rx_length_errors), LSTAT(rx_over_errors), LSTAT(rx_crc_errors),
+	LSTAT(rx_frame_errors), LSTAT(rx_fifo_errors), LSTAT(rx_missed_errors),
+	LSTAT(tx_aborted_errors), LSTAT(tx_carrier_errors),
+	LSTAT(tx_fifo_errors), LSTAT(tx_heartbeat_errors),
+	LSTAT(tx_window_errors), LSTAT(rx_compressed), LSTAT(tx_compressed),
+	LSTAT(rx_nohandler),
+};
+#undef LSTAT
+
+#define SOFTNET(f)	{ #f, offsetof(struct nt_softnet, f) }
+const struct nt_u64_field nt_softnet_fields[NT_SOFTNET_N] = {
+	SOFTNET(processed), SOFTNET(dropped), SOFTNET(time_squeeze),
+	SOFTNET(cpu_collision), SOFTNET(received_rps),
+	SOFTNET(flow_limit_count), SOFTNET(backlog_len), SOFTNET(input_qlen),
+	SOFTNET(process_qlen),
+};
+#undef SOFTNET
+
+#define QDISC(f)	{ #f, offsetof(struct nt_qdisc, f) }
+const struct nt_u64_field nt_qdisc_fields[NT_QDISC_N] = {
+	QDISC(bytes), QDISC(packets), QDISC(drops), QDISC(overlimits),
+	QDISC(requeues), QDISC(backlog), QDISC(qlen),
+};
+#undef QDISC
+_Static_assert(sizeof(struct nt_link_stats) ==
+	       NT_LINK_STATS_N * sizeof(uint64_t),
+	       "nt_link_stat_fields must name every field of nt_link_stats");
 
 /*
  * struct nt_counters has no capacity field, so the capacity follows from n:

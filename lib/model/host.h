@@ -96,6 +96,23 @@ struct nt_link_stats {
 	uint64_t rx_nohandler;
 };
 
+/* A uint64_t member of a struct by name: "rx_packets" at its offset. */
+struct nt_u64_field {
+	const char *name;
+	size_t off;
+};
+
+/*
+ * The counters of the model's structs, in order, by the names the snapshot
+ * gives them (the kernel's own): the snapshot and the recordings walk them.
+ */
+#define NT_LINK_STATS_N	24	/* every field of struct nt_link_stats */
+#define NT_SOFTNET_N	9	/* the counters of struct nt_softnet */
+#define NT_QDISC_N	7	/* the counters of struct nt_qdisc */
+extern const struct nt_u64_field nt_link_stat_fields[NT_LINK_STATS_N];
+extern const struct nt_u64_field nt_softnet_fields[NT_SOFTNET_N];
+extern const struct nt_u64_field nt_qdisc_fields[NT_QDISC_N];
+
 /* A named counter: nstat-style SNMP names, sockstat fields, driver stats. */
 struct nt_counter {
 	char name[NT_COUNTER_LEN];

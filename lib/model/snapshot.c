@@ -47,38 +47,6 @@ static const struct u32_attr chan_attrs[] = {
 	CHAN(other, OTHER), CHAN(other_max, OTHER_MAX),
 };
 
-struct u64_field {
-	const char *name;
-	size_t off;
-};
-
-#define LSTAT(f)	{ #f, offsetof(struct nt_link_stats, f) }
-static const struct u64_field link_stat_fields[] = {
-	LSTAT(rx_packets), LSTAT(tx_packets), LSTAT(rx_bytes), LSTAT(tx_bytes),
-	LSTAT(rx_errors), LSTAT(tx_errors), LSTAT(rx_dropped),
-	LSTAT(tx_dropped), LSTAT(multicast), LSTAT(collisions),
-	LSTAT(rx_length_errors), LSTAT(rx_over_errors), LSTAT(rx_crc_errors),
-	LSTAT(rx_frame_errors), LSTAT(rx_fifo_errors), LSTAT(rx_missed_errors),
-	LSTAT(tx_aborted_errors), LSTAT(tx_carrier_errors),
-	LSTAT(tx_fifo_errors), LSTAT(tx_heartbeat_errors),
-	LSTAT(tx_window_errors), LSTAT(rx_compressed), LSTAT(tx_compressed),
-	LSTAT(rx_nohandler),
-};
-
-#define SOFTNET(f)	{ #f, offsetof(struct nt_softnet, f) }
-static const struct u64_field softnet_fields[] = {
-	SOFTNET(processed), SOFTNET(dropped), SOFTNET(time_squeeze),
-	SOFTNET(cpu_collision), SOFTNET(received_rps),
-	SOFTNET(flow_limit_count), SOFTNET(backlog_len), SOFTNET(input_qlen),
-	SOFTNET(process_qlen),
-};
-
-#define QDISC(f)	{ #f, offsetof(struct nt_qdisc, f) }
-static const struct u64_field qdisc_fields[] = {
-	QDISC(bytes), QDISC(packets), QDISC(drops), QDISC(overlimits),
-	QDISC(requeues), QDISC(backlog), QDISC(qlen),
-};
-
 static const struct {
 	uint32_t bit;
 	const char *name;
@@ -283,7 +251,7 @@ static struct json_object *irqs_json(struct nt_jw *w,
 }
 
 static void jw_u64_fields(struct nt_jw *w, struct json_object *o,
-			  const struct u64_field *f, size_t n, const void *base)
+			  const struct nt_u64_field *f, size_t n, const void *base)
 {
 	size_t i;
 
@@ -296,7 +264,7 @@ static struct json_object *stats_json(struct nt_jw *w,
 {
 	struct json_object *o = json_object_new_object();
 
-	jw_u64_fields(w, o, link_stat_fields, ARRAY_SIZE(link_stat_fields),
+	jw_u64_fields(w, o, nt_link_stat_fields, NT_LINK_STATS_N,
 		      stats);
 	return o;
 }
@@ -317,7 +285,7 @@ static struct json_object *qdiscs_json(struct nt_jw *w,
 		nt_jw_str(w, o, "handle", buf);
 		nt_tc_handle_format(q->parent, buf, sizeof(buf));
 		nt_jw_str(w, o, "parent", buf);
-		jw_u64_fields(w, o, qdisc_fields, ARRAY_SIZE(qdisc_fields), q);
+		jw_u64_fields(w, o, nt_qdisc_fields, NT_QDISC_N, q);
 		nt_jw_append(w, arr, o);
 	}
 	return arr;
@@ -467,7 +435,7 @@ static struct json_object *softnet_json(struct nt_jw *w,
 
 		nt_jw_i64(w, o, "cpu", s->cpu);
 		nt_jw_i64(w, o, "ncols", s->ncols);
-		jw_u64_fields(w, o, softnet_fields, ARRAY_SIZE(softnet_fields),
+		jw_u64_fields(w, o, nt_softnet_fields, NT_SOFTNET_N,
 			      s);
 		nt_jw_append(w, arr, o);
 	}
@@ -1005,7 +973,7 @@ static void ld_attrs(struct ld *l, struct json_object *obj, const char *key,
 }
 
 static void ld_u64_fields(struct ld *l, struct json_object *o,
-			  const struct u64_field *f, size_t n, void *base)
+			  const struct nt_u64_field *f, size_t n, void *base)
 {
 	size_t i;
 
@@ -1111,7 +1079,7 @@ static void ld_qdisc(struct ld *l, struct json_object *o, void *elem)
 	LD_BUF(l, o, "kind", q->kind, conv_buf);
 	ld_field(l, o, "handle", conv_tc_handle, &q->handle);
 	ld_field(l, o, "parent", conv_tc_handle, &q->parent);
-	ld_u64_fields(l, o, qdisc_fields, ARRAY_SIZE(qdisc_fields), q);
+	ld_u64_fields(l, o, nt_qdisc_fields, NT_QDISC_N, q);
 }
 
 static void conv_counters(struct ld *l, struct json_object *val, void *out)
@@ -1165,8 +1133,8 @@ static void ld_iface_counters(struct ld *l, struct json_object *o,
 	if (ifc->link_stats_state == NT_STATE_OK) {
 		size_t mark = ld_key(l, "stats");
 
-		ld_u64_fields(l, val, link_stat_fields,
-			      ARRAY_SIZE(link_stat_fields), &ifc->stats);
+		ld_u64_fields(l, val, nt_link_stat_fields,
+			      NT_LINK_STATS_N, &ifc->stats);
 		ld_pop(l, mark);
 	}
 	ifc->qdiscs_state = ld_state(l, o, "qdiscs", json_type_array, &val);
@@ -1230,7 +1198,7 @@ static void ld_softnet(struct ld *l, struct json_object *o, void *elem)
 		return;
 	ld_field(l, o, "cpu", conv_u32, &s->cpu);
 	ld_field(l, o, "ncols", conv_u32, &s->ncols);
-	ld_u64_fields(l, o, softnet_fields, ARRAY_SIZE(softnet_fields), s);
+	ld_u64_fields(l, o, nt_softnet_fields, NT_SOFTNET_N, s);
 }
 
 static void ld_listener(struct ld *l, struct json_object *o, void *elem)

@@ -37,36 +37,6 @@
 
 /* The counter vector ----------------------------------------------------- */
 
-#define LSTAT(f)	offsetof(struct nt_link_stats, f)
-static const size_t link_stat_off[] = {
-	LSTAT(rx_packets), LSTAT(tx_packets), LSTAT(rx_bytes), LSTAT(tx_bytes),
-	LSTAT(rx_errors), LSTAT(tx_errors), LSTAT(rx_dropped),
-	LSTAT(tx_dropped), LSTAT(multicast), LSTAT(collisions),
-	LSTAT(rx_length_errors), LSTAT(rx_over_errors), LSTAT(rx_crc_errors),
-	LSTAT(rx_frame_errors), LSTAT(rx_fifo_errors), LSTAT(rx_missed_errors),
-	LSTAT(tx_aborted_errors), LSTAT(tx_carrier_errors),
-	LSTAT(tx_fifo_errors), LSTAT(tx_heartbeat_errors),
-	LSTAT(tx_window_errors), LSTAT(rx_compressed), LSTAT(tx_compressed),
-	LSTAT(rx_nohandler),
-};
-_Static_assert(ARRAY_SIZE(link_stat_off) * sizeof(uint64_t) ==
-	       sizeof(struct nt_link_stats),
-	       "every field of struct nt_link_stats is in the vector");
-
-#define QDISC(f)	offsetof(struct nt_qdisc, f)
-static const size_t qdisc_off[] = {
-	QDISC(bytes), QDISC(packets), QDISC(drops), QDISC(overlimits),
-	QDISC(requeues), QDISC(backlog), QDISC(qlen),
-};
-
-#define SOFTNET(f)	offsetof(struct nt_softnet, f)
-static const size_t softnet_off[] = {
-	SOFTNET(processed), SOFTNET(dropped), SOFTNET(time_squeeze),
-	SOFTNET(cpu_collision), SOFTNET(received_rps),
-	SOFTNET(flow_limit_count), SOFTNET(backlog_len), SOFTNET(input_qlen),
-	SOFTNET(process_qlen),
-};
-
 /* A walk over the counters of a host: counts them, or also stores them. */
 struct walk {
 	uint64_t **cell;	/* NULL: count only */
@@ -80,11 +50,11 @@ static void put(struct walk *w, uint64_t *p)
 	w->n++;
 }
 
-static void put_fields(struct walk *w, void *base, const size_t *off,
-		       size_t n)
+static void put_fields(struct walk *w, void *base,
+		       const struct nt_u64_field *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		put(w, (uint64_t *)((char *)base + off[i]));
+		put(w, (uint64_t *)((char *)base + f[i].off));
 }
 
 /* int64_t counters: the same bits, reached through their unsigned type. */
@@ -102,10 +72,10 @@ static void put_cells(struct walk *w, uint64_t *counts, uint32_t ncpus)
 
 static void walk_iface(struct walk *w, struct nt_iface *ifc)
 {
-	put_fields(w, &ifc->stats, link_stat_off, ARRAY_SIZE(link_stat_off));
+	put_fields(w, &ifc->stats, nt_link_stat_fields, NT_LINK_STATS_N);
 	for (size_t i = 0; i < ifc->n_qdiscs; i++)
-		put_fields(w, &ifc->qdiscs[i], qdisc_off,
-			   ARRAY_SIZE(qdisc_off));
+		put_fields(w, &ifc->qdiscs[i], nt_qdisc_fields,
+			   NT_QDISC_N);
 	put_counters(w, &ifc->driver_stats);
 }
 
@@ -134,8 +104,8 @@ static void walk_host(struct walk *w, struct nt_host *host)
 	for (size_t i = 0; i < host->n_ifaces; i++)
 		walk_iface(w, &host->ifaces[i]);
 	for (size_t i = 0; i < host->n_softnet; i++)
-		put_fields(w, &host->softnet[i], softnet_off,
-			   ARRAY_SIZE(softnet_off));
+		put_fields(w, &host->softnet[i], nt_softnet_fields,
+			   NT_SOFTNET_N);
 	for (size_t i = 0; i < host->interrupts.n; i++)
 		put_cells(w, host->interrupts.v[i].counts,
 			  host->interrupts.ncpus);

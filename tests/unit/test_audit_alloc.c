@@ -217,21 +217,6 @@ static void add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
 	set_list(&q->affinity, "0-7");
 }
 
-static void add_qdisc(struct nt_iface *ifc, const char *kind,
-		      uint32_t handle, uint32_t parent, uint64_t drops)
-{
-	struct nt_qdisc *q;
-
-	ifc->qdiscs = xrealloc(ifc->qdiscs, ifc->n_qdiscs + 1,
-			       sizeof(*ifc->qdiscs));
-	q = &ifc->qdiscs[ifc->n_qdiscs++];
-	memset(q, 0, sizeof(*q));
-	snprintf(q->kind, sizeof(q->kind), "%s", kind);
-	q->handle = handle;
-	q->parent = parent;
-	q->drops = drops;
-}
-
 /* Interrupt rows for the IRQs of @ifc, @per_irq each on CPU 0. */
 static void add_irq_rows(struct nt_host *h, const struct nt_iface *ifc,
 			 uint64_t per_irq)

@@ -166,23 +166,6 @@ static void add_drv(struct nt_iface *ifc, const char *name, int64_t value)
 	assert_int_equal(nt_counters_add(&ifc->driver_stats, name, value), 0);
 }
 
-static struct nt_qdisc *add_qdisc(struct nt_iface *ifc, const char *kind,
-				  uint32_t handle, uint32_t parent,
-				  uint64_t drops)
-{
-	struct nt_qdisc *q;
-
-	ifc->qdiscs = xrealloc(ifc->qdiscs, ifc->n_qdiscs + 1,
-			       sizeof(*ifc->qdiscs));
-	q = &ifc->qdiscs[ifc->n_qdiscs++];
-	memset(q, 0, sizeof(*q));
-	snprintf(q->kind, sizeof(q->kind), "%s", kind);
-	q->handle = handle;
-	q->parent = parent;
-	q->drops = drops;
-	return q;
-}
-
 /* A /proc/softirqs with one row, NET_RX, for CPUs @ids[0..n). */
 static void set_net_rx(struct nt_host *h, const uint32_t *ids,
 		       const uint64_t *counts, uint32_t n)

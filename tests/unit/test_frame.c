@@ -227,20 +227,6 @@ static struct nt_iface *add_iface(struct nt_host *h, const char *name,
 	return ifc;
 }
 
-static void add_qdisc(struct nt_iface *ifc, const char *kind,
-		      uint32_t handle, uint32_t parent)
-{
-	struct nt_qdisc *q;
-
-	ifc->qdiscs = xrealloc(ifc->qdiscs, ifc->n_qdiscs + 1,
-			       sizeof(*ifc->qdiscs));
-	q = &ifc->qdiscs[ifc->n_qdiscs++];
-	memset(q, 0, sizeof(*q));
-	snprintf(q->kind, sizeof(q->kind), "%s", kind);
-	q->handle = handle;
-	q->parent = parent;
-}
-
 static void add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
 		    const char *affinity, const char *effective)
 {
@@ -291,13 +277,13 @@ static void build_eth0(struct nt_host *h, int t)
 	add_counter(&ifc->driver_stats, "rx_dropped", at(t, 9, 3));
 	/* the driver's total of rx_queue_N_drops: counted once */
 	add_counter(&ifc->driver_stats, "rx_drops", at(t, 70, 7));
-	add_qdisc(ifc, "tbf", 0x80010000, TC_ROOT);
+	add_qdisc(ifc, "tbf", 0x80010000, TC_ROOT, 0);
 	ifc->qdiscs[0].packets = at(t, 100, 900);
 	ifc->qdiscs[0].drops = at(t, 100, 20);
 	ifc->qdiscs[0].overlimits = at(t, 100, 30);
 	ifc->qdiscs[0].backlog = 1500;
 	ifc->qdiscs[0].qlen = 1;
-	add_qdisc(ifc, "fq_codel", 0x00100000, 0x80010001);
+	add_qdisc(ifc, "fq_codel", 0x00100000, 0x80010001, 0);
 	ifc->qdiscs[1].packets = at(t, 100, 900);
 }
 
@@ -308,7 +294,7 @@ static void build_eth1(struct nt_host *h)
 
 	ifc->stats.rx_packets = 5;
 	ifc->stats.rx_dropped = 100;
-	add_qdisc(ifc, "mq", 0, TC_ROOT);
+	add_qdisc(ifc, "mq", 0, TC_ROOT, 0);
 }
 
 static void build_lo(struct nt_host *h, int t)
@@ -318,7 +304,7 @@ static void build_lo(struct nt_host *h, int t)
 	ifc->is_virtual = true;
 	ifc->stats.rx_packets = at(t, 0, 5000);
 	ifc->stats.tx_packets = at(t, 0, 5000);
-	add_qdisc(ifc, "noqueue", 0, TC_ROOT);
+	add_qdisc(ifc, "noqueue", 0, TC_ROOT, 0);
 	ifc->qdiscs[0].packets = at(t, 0, 5000);
 }
 

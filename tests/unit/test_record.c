@@ -49,19 +49,12 @@ static uint64_t rnd(void)
 
 /* Hosts ------------------------------------------------------------------ */
 
-static void add_qdisc(struct nt_iface *ifc, const char *kind, uint32_t handle)
+static void add_root_qdisc(struct nt_iface *ifc, const char *kind,
+			   uint32_t handle)
 {
-	struct nt_qdisc *q;
+	struct nt_qdisc *q = add_qdisc(ifc, kind, handle, 0xFFFFFFFF, 1);
 
-	ifc->qdiscs = xrealloc(ifc->qdiscs, ifc->n_qdiscs + 1,
-			       sizeof(*ifc->qdiscs));
-	q = &ifc->qdiscs[ifc->n_qdiscs++];
-	memset(q, 0, sizeof(*q));
-	snprintf(q->kind, sizeof(q->kind), "%s", kind);
-	q->handle = handle;
-	q->parent = 0xFFFFFFFF;
 	q->packets = 10 + handle;
-	q->drops = 1;
 }
 
 static void add_iface(struct nt_host *h, const char *name, int ifindex,
@@ -168,8 +161,8 @@ static void build_host(struct nt_host *h, size_t extra_ifaces)
 		     NT_SRC_SOCKDIAG;
 	h->irqbalance = -1;
 	add_iface(h, "eth0", 2, NT_STATE_OK);
-	add_qdisc(&h->ifaces[0], "mq", 0x10000);
-	add_qdisc(&h->ifaces[0], "fq_codel", 0x80010000);
+	add_root_qdisc(&h->ifaces[0], "mq", 0x10000);
+	add_root_qdisc(&h->ifaces[0], "fq_codel", 0x80010000);
 	h->ifaces[0].driver_stats_state = NT_STATE_OK;
 	assert_int_equal(nt_counters_add(&h->ifaces[0].driver_stats,
 					 "rx_queue_0_drops", 3), 0);
@@ -182,7 +175,7 @@ static void build_host(struct nt_host *h, size_t extra_ifaces)
 
 		snprintf(name, sizeof(name), "v%zu", i);
 		add_iface(h, name, 100 + i, NT_STATE_OK);
-		add_qdisc(&h->ifaces[h->n_ifaces - 1], "noqueue", 0);
+		add_root_qdisc(&h->ifaces[h->n_ifaces - 1], "noqueue", 0);
 	}
 	build_softnet(h);
 	build_tables(h);

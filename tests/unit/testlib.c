@@ -345,3 +345,19 @@ void assert_fix(const struct nt_finding *fd, const char *knob,
 	assert_string_equal(c->current, current);
 	assert_string_equal(c->target, target);
 }
+
+struct nt_qdisc *add_qdisc(struct nt_iface *ifc, const char *kind,
+			   uint32_t handle, uint32_t parent, uint64_t drops)
+{
+	struct nt_qdisc *q;
+
+	ifc->qdiscs = xrealloc(ifc->qdiscs, ifc->n_qdiscs + 1,
+			       sizeof(*ifc->qdiscs));
+	q = &ifc->qdiscs[ifc->n_qdiscs++];
+	memset(q, 0, sizeof(*q));
+	snprintf(q->kind, sizeof(q->kind), "%s", kind);
+	q->handle = handle;
+	q->parent = parent;
+	q->drops = drops;
+	return q;
+}

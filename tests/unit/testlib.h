@@ -23,6 +23,12 @@ char *xstrdup(const char *s);
 
 void set_list(struct nt_cpumask *m, const char *list);
 
+/* Hosts ---------------------------------------------------------------- */
+
+/** add_qdisc() - append a zeroed qdisc of @kind, @handle, @parent to @ifc */
+struct nt_qdisc *add_qdisc(struct nt_iface *ifc, const char *kind,
+			   uint32_t handle, uint32_t parent, uint64_t drops);
+
 /* Fixtures -------------------------------------------------------------- */
 
 char *fixture_text(const char *rel);
