@@ -278,7 +278,7 @@ allocs() {
 @test "a tick allocates nothing: 3 and 13 frames make as many allocations" {
 	nt_in "$NS" tc qdisc add dev nt0 root tbf rate 1mbit burst 4k limit 8k
 	nt_gen_bg flood "$NS" flood --size 1000 --count 100000 --seconds 30 --batch 10 --pace 0.01
-	for args in "-d 0.1" "-d 0.1 --json --expand"; do
+	for args in "-d 0.1" "-d 0.1 --json --expand" "-d 0.1 --record $BATS_TEST_TMPDIR/r.jsonl"; do
 		# shellcheck disable=SC2086
 		short=$(allocs 3 $args)
 		# shellcheck disable=SC2086
