@@ -198,25 +198,6 @@ static void set_rxq(struct nt_iface *ifc, size_t n)
 	}
 }
 
-static void add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
-		    const char *cpus)
-{
-	struct nt_iface_irq *q;
-	char name[64];
-
-	ifc->irqs = xrealloc(ifc->irqs, ifc->n_irqs + 1, sizeof(*ifc->irqs));
-	q = &ifc->irqs[ifc->n_irqs++];
-	memset(q, 0, sizeof(*q));
-	snprintf(name, sizeof(name), "%s-rxtx-%d", ifc->name, queue);
-	q->irq = irq;
-	q->name = xstrdup(name);
-	q->queue = queue;
-	snprintf(q->queue_type, sizeof(q->queue_type), "rxtx");
-	q->node = -1;
-	set_list(&q->effective_affinity, cpus);
-	set_list(&q->affinity, "0-7");
-}
-
 /* Interrupt rows for the IRQs of @ifc, @per_irq each on CPU 0. */
 static void add_irq_rows(struct nt_host *h, const struct nt_iface *ifc,
 			 uint64_t per_irq)
@@ -288,7 +269,7 @@ static void build(struct nt_host *h, int t)
 		.rx_max = 4096 };
 	set_rxq(ifc, 4);
 	for (int q = 0; q < 4; q++)
-		add_irq(ifc, 41 + q, q, "0");
+		add_irq(ifc, 41 + q, q, "rxtx", "0-7", "0");
 	ifc->stats.rx_missed_errors = 700 * t;
 	ifc->stats.rx_dropped = 3 + 40 * t;
 	ifc->driver_stats_state = NT_STATE_OK;
@@ -309,7 +290,7 @@ static void build(struct nt_host *h, int t)
 
 	ifc = add_iface(h, "eth1");
 	set_rxq(ifc, 1);
-	add_irq(ifc, 60, 0, "0");
+	add_irq(ifc, 60, 0, "rxtx", "0-7", "0");
 	add_irq_rows(h, ifc, 1 + 9000 * t);
 
 	assert_int_equal(nt_counters_add(&h->snmp, "TcpExtListenOverflows",

@@ -124,26 +124,6 @@ static void set_rxq(struct nt_iface *ifc, size_t n, const char *rps_list)
 	}
 }
 
-static void add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
-		    const char *type, const char *cpus)
-{
-	struct nt_iface_irq *q;
-	char name[64];
-
-	ifc->irqs = xrealloc(ifc->irqs, ifc->n_irqs + 1, sizeof(*ifc->irqs));
-	q = &ifc->irqs[ifc->n_irqs++];
-	memset(q, 0, sizeof(*q));
-	snprintf(name, sizeof(name), "%s-%s-%d", ifc->name, type, queue);
-	q->irq = irq;
-	q->name = xstrdup(name);
-	q->queue = queue;
-	snprintf(q->queue_type, sizeof(q->queue_type), "%s", type);
-	q->node = -1;
-	assert_int_equal(nt_cpumask_parse_list(&q->effective_affinity, cpus),
-			 0);
-	assert_int_equal(nt_cpumask_parse_list(&q->affinity, "0-63"), 0);
-}
-
 static void set_rings(struct nt_iface *ifc, uint32_t rx, uint32_t rx_max)
 {
 	ifc->rings.state = NT_STATE_OK;
@@ -492,7 +472,7 @@ static void test_softnet_backlog_suggests_rps(void **state)
 	ifc = add_iface(&b, "eth0");
 	ifc->numa_node = 1;
 	set_rxq(ifc, 1, "");
-	add_irq(ifc, 30, 0, "rxtx", "4");
+	add_irq(ifc, 30, 0, "rxtx", "0-63", "4");
 	ifc = add_virtual(&b, "veth0", "veth");
 	set_rxq(ifc, 1, "");
 	run(nt_check_softnet, &a, &b, &f);
@@ -889,9 +869,9 @@ static void test_nic_totals_only(void **state)
 
 static void add_four_queues_on(struct nt_iface *ifc, const char *cpu)
 {
-	add_irq(ifc, 40, -1, "", "0");
+	add_irq(ifc, 40, -1, "", "0-63", "0");
 	for (int q = 0; q < 4; q++)
-		add_irq(ifc, 41 + q, q, "rxtx", cpu);
+		add_irq(ifc, 41 + q, q, "rxtx", "0-63", cpu);
 }
 
 static void test_irq_single_cpu(void **state)
@@ -959,11 +939,11 @@ static void test_irq_single_cpu_rx_tx(void **state)
 	(void)state;
 	host_init(&b, 4, 0, SEC);
 	ifc = add_iface(&b, "eth0");
-	add_irq(ifc, 57, -1, "", "0");
+	add_irq(ifc, 57, -1, "", "0-63", "0");
 	for (int q = 0; q < 4; q++)
-		add_irq(ifc, 58 + q, q, "rx", "0");
+		add_irq(ifc, 58 + q, q, "rx", "0-63", "0");
 	for (int q = 0; q < 4; q++)
-		add_irq(ifc, 62 + q, q, "tx", q == 0 ? "3" : "0");
+		add_irq(ifc, 62 + q, q, "tx", "0-63", q == 0 ? "3" : "0");
 	run(nt_check_irq, NULL, &b, &f);
 	fd = need_finding(&f, "irq.single_cpu", "eth0");
 	assert_true(evidence(fd, "queue_irqs") == 4);
@@ -1094,7 +1074,7 @@ static void test_irq_net_rx_one_cpu(void **state)
 	set_net_rx_seq(&b, after, 4);
 	ifc = add_iface(&b, "eth1");
 	set_rxq(ifc, 1, "");
-	add_irq(ifc, 50, -1, "", "2");
+	add_irq(ifc, 50, -1, "", "0-63", "2");
 	ifc = add_virtual(&b, "veth0", "veth");
 	set_rxq(ifc, 1, "");
 	run(nt_check_irq, &a, &b, &f);
@@ -1192,7 +1172,7 @@ static void test_rps_single_queue_info(void **state)
 	set_sysctl(&b, "net.core.rps_sock_flow_entries", "0");
 	ifc = add_iface(&b, "eth0");
 	set_rxq(ifc, 1, "");
-	add_irq(ifc, 17, -1, "", "0");
+	add_irq(ifc, 17, -1, "", "0-63", "0");
 	run(nt_check_rps, NULL, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_well_formed(&f);
@@ -1221,8 +1201,8 @@ static void test_rps_numa_local(void **state)
 	ifc->numa_node = 1;
 	set_rxq(ifc, 1, "");
 	ifc->rxq[0].rps_flow_cnt = 2048;
-	add_irq(ifc, 17, 0, "rx", "4");
-	add_irq(ifc, 18, 0, "tx", "5");
+	add_irq(ifc, 17, 0, "rx", "0-63", "4");
+	add_irq(ifc, 18, 0, "tx", "0-63", "5");
 	run(nt_check_rps, NULL, &b, &f);
 	assert_int_equal(f.n, 1);
 	assert_fix(&f.v[0], "rps.cpus", "eth0 rx-0", "", "5-7");
@@ -1281,7 +1261,7 @@ static void test_rps_warning_when_hot(void **state)
 	set_net_rx_seq(&b, after, 4);
 	ifc = add_iface(&b, "eth0");
 	set_rxq(ifc, 1, "");
-	add_irq(ifc, 17, -1, "", "2");
+	add_irq(ifc, 17, -1, "", "0-63", "2");
 	run(nt_check_rps, &a, &b, &f);
 	fd = need_finding(&f, "rps.off_single_queue", "eth0");
 	assert_int_equal(fd->severity, NT_SEV_WARNING);
@@ -1590,7 +1570,7 @@ static void build_quiet(struct nt_host *h, int64_t mono_ns,
 	set_rings(ifc, 256, 4096);
 	set_rxq(ifc, 4, "");
 	for (int q = 0; q < 4; q++)
-		add_irq(ifc, 41 + q, q, "rxtx", q == 0 ? "0" : q == 1 ? "1" :
+		add_irq(ifc, 41 + q, q, "rxtx", "0-63", q == 0 ? "0" : q == 1 ? "1" :
 			q == 2 ? "2" : "3");
 	ifc->stats.rx_dropped = 3;
 	add_qdisc(ifc, "mq", 0, TC_ROOT, 0);

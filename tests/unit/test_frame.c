@@ -227,22 +227,6 @@ static struct nt_iface *add_iface(struct nt_host *h, const char *name,
 	return ifc;
 }
 
-static void add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
-		    const char *affinity, const char *effective)
-{
-	struct nt_iface_irq *r;
-
-	ifc->irqs = xrealloc(ifc->irqs, ifc->n_irqs + 1, sizeof(*ifc->irqs));
-	r = &ifc->irqs[ifc->n_irqs++];
-	memset(r, 0, sizeof(*r));
-	r->irq = irq;
-	r->queue = queue;
-	r->node = -1;
-	snprintf(r->queue_type, sizeof(r->queue_type), "rxtx");
-	set_list(&r->affinity, affinity);
-	set_list(&r->effective_affinity, effective);
-}
-
 static void build_eth0(struct nt_host *h, int t)
 {
 	struct nt_iface *ifc = add_iface(h, "eth0", "virtio_net");
@@ -267,8 +251,8 @@ static void build_eth0(struct nt_host *h, int t)
 	s->rx_missed_errors = at(t, 0, 1);
 	s->rx_fifo_errors = at(t, 0, 1);
 	s->rx_errors = at(t, 4, 1);
-	add_irq(ifc, 38, 0, "0-1", "0");
-	add_irq(ifc, 39, 1, "0-1", "1");
+	add_irq(ifc, 38, 0, "rxtx", "0-1", "0");
+	add_irq(ifc, 39, 1, "rxtx", "0-1", "1");
 	ifc->driver_stats_state = NT_STATE_OK;
 	add_counter(&ifc->driver_stats, "rx_queue_0_drops", at(t, 70, 7));
 	add_counter(&ifc->driver_stats, "rx_queue_1_packets", at(t, 0, 1500));
@@ -318,22 +302,6 @@ static void build_snmp(struct nt_host *h, int t)
 	add_counter(&h->snmp, "TcpExtListenDrops", at(t, 10, 3));
 	add_counter(&h->snmp, "TcpExtPruneCalled", 3);
 	add_counter(&h->snmp, "TcpExtTCPBacklogDrop", 0);
-}
-
-static void add_listener(struct nt_host *h, uint8_t family, const char *addr,
-			 uint16_t port, uint32_t queue, uint32_t backlog)
-{
-	struct nt_listener *l;
-
-	h->listeners = xrealloc(h->listeners, h->n_listeners + 1,
-				sizeof(*h->listeners));
-	l = &h->listeners[h->n_listeners++];
-	memset(l, 0, sizeof(*l));
-	l->family = family;
-	snprintf(l->addr, sizeof(l->addr), "%s", addr);
-	l->port = port;
-	l->accept_queue = queue;
-	l->backlog = backlog;
 }
 
 static void build_listeners(struct nt_host *h)

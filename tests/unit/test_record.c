@@ -127,19 +127,10 @@ static void build_softnet(struct nt_host *h)
 	}
 }
 
-static void add_listener(struct nt_host *h, int family, const char *addr,
-			 uint16_t port)
+static void add_wide_listener(struct nt_host *h, int family,
+			      const char *addr, uint16_t port)
 {
-	struct nt_listener *l;
-
-	h->listeners = xrealloc(h->listeners, h->n_listeners + 1,
-				sizeof(*h->listeners));
-	l = &h->listeners[h->n_listeners++];
-	memset(l, 0, sizeof(*l));
-	l->family = family;
-	snprintf(l->addr, sizeof(l->addr), "%s", addr);
-	l->port = port;
-	l->backlog = 4096;
+	add_listener(h, (uint8_t)family, addr, port, 0, 4096);
 	h->listeners_cap = h->n_listeners;
 }
 
@@ -184,8 +175,8 @@ static void build_host(struct nt_host *h, size_t extra_ifaces)
 	assert_int_equal(nt_counters_add(&h->snmp, "TcpMaxConn", -1), 0);
 	assert_int_equal(nt_counters_add(&h->snmp, "UdpRcvbufErrors", 9), 0);
 	assert_int_equal(nt_counters_add(&h->sockstat, "TCP.inuse", 3), 0);
-	add_listener(h, AF_INET, "0.0.0.0", 80);
-	add_listener(h, AF_INET6, "::1", 8080);
+	add_wide_listener(h, AF_INET, "0.0.0.0", 80);
+	add_wide_listener(h, AF_INET6, "::1", 8080);
 }
 
 static int setup(void **state)

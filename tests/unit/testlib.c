@@ -361,3 +361,42 @@ struct nt_qdisc *add_qdisc(struct nt_iface *ifc, const char *kind,
 	q->drops = drops;
 	return q;
 }
+
+struct nt_iface_irq *add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
+			     const char *type, const char *affinity,
+			     const char *effective)
+{
+	struct nt_iface_irq *q;
+	char name[64];
+
+	ifc->irqs = xrealloc(ifc->irqs, ifc->n_irqs + 1, sizeof(*ifc->irqs));
+	q = &ifc->irqs[ifc->n_irqs++];
+	memset(q, 0, sizeof(*q));
+	snprintf(name, sizeof(name), "%s-%s-%d", ifc->name, type, queue);
+	q->irq = irq;
+	q->name = xstrdup(name);
+	q->queue = queue;
+	snprintf(q->queue_type, sizeof(q->queue_type), "%s", type);
+	q->node = -1;
+	set_list(&q->affinity, affinity);
+	set_list(&q->effective_affinity, effective);
+	return q;
+}
+
+struct nt_listener *add_listener(struct nt_host *h, uint8_t family,
+				 const char *addr, uint16_t port,
+				 uint32_t accept_queue, uint32_t backlog)
+{
+	struct nt_listener *l;
+
+	h->listeners = xrealloc(h->listeners, h->n_listeners + 1,
+				sizeof(*h->listeners));
+	l = &h->listeners[h->n_listeners++];
+	memset(l, 0, sizeof(*l));
+	l->family = family;
+	snprintf(l->addr, sizeof(l->addr), "%s", addr);
+	l->port = port;
+	l->accept_queue = accept_queue;
+	l->backlog = backlog;
+	return l;
+}

@@ -29,6 +29,20 @@ void set_list(struct nt_cpumask *m, const char *list);
 struct nt_qdisc *add_qdisc(struct nt_iface *ifc, const char *kind,
 			   uint32_t handle, uint32_t parent, uint64_t drops);
 
+/**
+ * add_irq() - append a queue IRQ named "IFACE-TYPE-QUEUE" to @ifc
+ * @type: "rx", "tx", "rxtx" or "" (queue -1: not a queue's IRQ)
+ * @affinity: smp_affinity_list; @effective: effective_affinity_list
+ */
+struct nt_iface_irq *add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
+			     const char *type, const char *affinity,
+			     const char *effective);
+
+/** add_listener() - append a listening socket to @h */
+struct nt_listener *add_listener(struct nt_host *h, uint8_t family,
+				 const char *addr, uint16_t port,
+				 uint32_t accept_queue, uint32_t backlog);
+
 /* Fixtures -------------------------------------------------------------- */
 
 char *fixture_text(const char *rel);
