@@ -19,7 +19,9 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror
+# override: a CFLAGS given on the command line (make asan, a packager's)
+# adds to the warnings, never replaces them
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS += -Ilib -D_GNU_SOURCE -DNT_VERSION='"$(VERSION)"' \
 	    -DNT_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
@@ -34,7 +36,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libnettune.a
 BIN      := $(BUILD)/nettune
 
-.PHONY: all deps run check unit cli asan install uninstall clean bench lint
+.PHONY: all deps run check check-repeat unit cli asan install uninstall clean bench lint
 
 all: $(BIN)
 
@@ -70,15 +72,35 @@ run: deps
 
 unit: $(UNIT_BIN)
 
+# Every test, and the unit tests once more built with the sanitizers
+# (ASAN_UNIT), so CI sees what ASan and UBSan find without the whole
+# suite's time under them (make asan runs all of it).
 check: deps
 	@$(MAKE) --no-print-directory all unit
-	@BUILD=$(BUILD) sh tests/run.sh
+	@$(MAKE) --no-print-directory $(SAN_VARS) unit
+	@BUILD=$(BUILD) ASAN_UNIT=build-asan sh tests/run.sh
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all
+SAN_VARS  := BUILD=build-asan CFLAGS="-O1 -g $(SAN_FLAGS)" \
+	     LDFLAGS="-fsanitize=address,undefined"
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" check
+	@$(MAKE) --no-print-directory $(SAN_VARS) check
+
+# make check N times in a row (default 20), stopping at the first failure:
+# the way to show the suite does not depend on luck.
+N ?= 20
+check-repeat: deps
+	@i=1; while [ $$i -le $(N) ]; do \
+		echo "# check-repeat: run $$i of $(N)"; \
+		$(MAKE) --no-print-directory check > $(BUILD)/check-repeat.log 2>&1; \
+		st=$$?; tail -n 1 $(BUILD)/check-repeat.log; \
+		if [ $$st -ne 0 ]; then grep '^not ok' $(BUILD)/check-repeat.log; \
+			echo "# check-repeat: run $$i failed (log: $(BUILD)/check-repeat.log)"; \
+			exit 1; fi; \
+		i=$$((i + 1)); done; echo "# check-repeat: $(N) of $(N) runs green"
 
 # The VM lab (tests/vm/README.md): real NIC drivers in QEMU guests.
 .PHONY: vmcheck

@@ -95,7 +95,7 @@ _nettune()
 	rollback)  opts="--state-dir --help" ;;
 	history)   opts="--json --state-dir --help" ;;
 	profile)   opts="--profile-dir --help" ;;
-	top)       opts="--delay --batch --iterations --json --record --replay --speed --root --sort --panes --expand --hide-idle --help" ;;
+	top)       opts="--delay --step --batch --iterations --json --record --replay --speed --root --sort --panes --expand --hide-idle --help" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -13,10 +13,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 status=0
-for t in "$BUILD"/tests/test_*; do
-	[ -x "$t" ] || continue
-	echo "# unit: $t"
-	"$t" 2>&1 | tee -a "$log" || status=1
+# ASAN_UNIT=DIR: the unit tests of a sanitizer build too (make check)
+units="$BUILD"
+[ -n "${ASAN_UNIT:-}" ] && [ "$ASAN_UNIT" != "$BUILD" ] && units="$units $ASAN_UNIT"
+for dir in $units; do
+	for t in "$dir"/tests/test_*; do
+		[ -x "$t" ] || continue
+		echo "# unit: $t"
+		"$t" 2>&1 | tee -a "$log" || status=1
+	done
 done
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -87,7 +87,7 @@ nt_gen() {
 
 # nt_gen_bg NAME NS MODE ARGS...: start nt_gen in the background, with
 # BATS_TEST_TMPDIR/NAME.{ready,stop,out} and its pid in NT_GEN_PIDS; then
-# wait (at most 5 s) until it is ready.  fd 3 is closed so bats does not wait
+# wait (at most 30 s) until it is ready.  fd 3 is closed so bats does not wait
 # for it.
 NT_GEN_PIDS=()
 nt_gen_bg() {
@@ -102,7 +102,7 @@ nt_gen_bg() {
 		>"$dir/$name.out" 2>&1 3>&- &
 	NT_GEN_PIDS+=($!)
 	local _
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		[ -e "$dir/$name.ready" ] && return 0
 		sleep 0.1
 	done
@@ -224,7 +224,7 @@ nt_with_softnet_flood() (
 		--ready "$dir/softnet.ready" --stop "$dir/softnet.stop" \
 		>"$dir/softnet.out" 2>&1 3>&- &
 	gen=$!
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		[ -e "$dir/softnet.ready" ] && break
 		sleep 0.1
 	done

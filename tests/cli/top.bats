@@ -40,7 +40,7 @@ last_frame() {
 	run "$NETTUNE" top --help
 	assert_success
 	assert_line --partial "Usage: nettune top"
-	for o in --delay --batch --iterations --json --record --replay --speed \
+	for o in --delay --step --batch --iterations --json --record --replay --speed \
 		 --root --sort --panes --expand --hide-idle; do
 		assert_output --partial -- "$o"
 	done
@@ -230,34 +230,61 @@ last_frame() {
 		"$fx/drops.golden.jsonl" >/dev/null || fail "golden frames without the tbf drops"
 }
 
+# softnet_generation FILE GEN: rewrite a tree's softnet_stat in place (same
+# inode and length: the sampler keeps its files open) as generation GEN,
+# whose CPU 1 has processed 1000 * GEN and dropped 10 * GEN
+softnet_generation() {
+	python3 -c '
+import sys
+path, ncpu, gen = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = ["%08x %08x %08x" % (1000 * gen, 10 * gen if c == 1 else 0, 0) +
+        " 00000000" * 6 + " %08x %08x %08x %08x" % (0, 0, 0, c)
+        for c in range(ncpu)]
+with open(path, "r+") as f:
+    f.write("\n".join(rows) + "\n")
+    f.truncate()
+' "$1" "$(nproc)" "$2"
+}
+
 @test "--root: a captured tree is sampled from its /proc files, in place" {
 	root=$BATS_TEST_TMPDIR/root
+	sn=$root/proc/net/softnet_stat
 	nt_in "$NS" sh "$BATS_TEST_DIRNAME/../../tools/capture-root.sh" "$root"
-	# rewrite the tree's softnet_stat in place (same inode: the sampler
-	# keeps its files open) with CPU 1's dropped column rising
-	python3 -c '
-import sys, time
-path, ncpu = sys.argv[1], int(sys.argv[2])
-for i in range(1, 400):
-    rows = ["%08x %08x %08x" % (1000 * i, 10 * i if c == 1 else 0, 0) +
-            " 00000000" * 6 + " %08x %08x %08x %08x" % (0, 0, 0, c)
-            for c in range(ncpu)]
-    with open(path, "r+") as f:
-        f.write("\n".join(rows) + "\n")
-    time.sleep(0.02)
-' "$root/proc/net/softnet_stat" "$(nproc)" &
-	writer=$!
-	run --separate-stderr "$NETTUNE" top -b -n 2 -d 0.3 --root "$root" --json
-	kill "$writer" 2>/dev/null || true
-	wait "$writer" 2>/dev/null || true
-	assert_success
-	f=$(last_frame)
-	assert_equal "$(jq '.cpus | length' <<<"$f")" "$(nproc)"
-	jq -e '[.cpus[] | select(.cpu == 1)] | first | .dropped > 0 and .processed > 0' <<<"$f" >/dev/null ||
-		fail "no drops on cpu1 from the tree: $f"
-	jq -e '[.cpus[] | select(.cpu == 0)] | first | .dropped == 0' <<<"$f" >/dev/null || fail "$f"
+	softnet_generation "$sn" 1
+	# --step: a look per line written, so the test decides which
+	# generation each look sees, not the clock
+	coproc TOP { exec "$NETTUNE" top --step -n 2 --root "$root" --json \
+		2>"$BATS_TEST_TMPDIR/top.err" 3>&-; }
+	# own copies: bash closes the coproc's descriptors once it is reaped
+	pid=$TOP_PID
+	exec {to_top}>&"${TOP[1]}" {from_top}<&"${TOP[0]}"
+	echo >&"$to_top"
+	read -r -t 60 first <&"$from_top" || fail "no first frame: $(cat "$BATS_TEST_TMPDIR/top.err")"
+	softnet_generation "$sn" 2
+	echo >&"$to_top"
+	read -r -t 60 second <&"$from_top" || fail "no second frame: $(cat "$BATS_TEST_TMPDIR/top.err")"
+	exec {to_top}>&- {from_top}<&-
+	wait "$pid" || fail "top: status $?: $(cat "$BATS_TEST_TMPDIR/top.err")"
+	assert_equal "$(jq '.cpus | length' <<<"$second")" "$(nproc)"
+	# the first look and the first frame both saw generation 1
+	jq -e 'all(.cpus[]; .dropped == 0 and .processed == 0)' <<<"$first" >/dev/null ||
+		fail "a rate between two looks of one generation: $first"
+	jq -e '[.cpus[] | select(.cpu == 1)] | first | .dropped > 0 and .processed > 0' <<<"$second" >/dev/null ||
+		fail "no drops on cpu1 from the tree: $second"
+	jq -e '[.cpus[] | select(.cpu == 0)] | first | .dropped == 0' <<<"$second" >/dev/null || fail "$second"
 	# netlink facts are not read under --root: no link rates
-	jq -e 'all(.nics[]; .rx_pps == null or .rx_pps == 0)' <<<"$f" >/dev/null || fail "$f"
+	jq -e 'all(.nics[]; .rx_pps == null or .rx_pps == 0)' <<<"$second" >/dev/null || fail "$second"
+}
+
+@test "--step: a look per line of input; end of input ends; a file is refused" {
+	run --separate-stderr nt_in "$NS" sh -c 'printf "\n\n\n" | "$1" top --step --json' sh "$NETTUNE"
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 3
+	run --separate-stderr nt_in "$NS" "$NETTUNE" top --step < /dev/null
+	assert_equal "$status" 3
+	[[ $stderr == *"standard input"* ]] || fail "$stderr"
+	run --separate-stderr "$NETTUNE" top --step -d 1
+	assert_equal "$status" 3
 }
 
 # allocs N ARGS...: heap allocation calls of one `top -b -n N ARGS` run in
@@ -289,15 +316,20 @@ allocs() {
 	nt_gen_stop flood
 }
 
-# syscalls N ARGS...: "openat socket" counts of one `top -b -n N ARGS` run
+# syscalls N ARGS...: "openat N socket N after-first-frame N" of one
+# `top -b -n N ARGS` run.  The start's scan of /proc/PID/comm (is irqbalance
+# running?) is left out: it opens one file per process of the host, which
+# changes between two runs.
 syscalls() {
-	local n=$1
+	local n=$1 log=$BATS_TEST_TMPDIR/strace.$1
 	shift
-	nt_in "$NS" strace -f -c -o "$BATS_TEST_TMPDIR/strace.$n" -e trace=openat,open,socket \
+	nt_in "$NS" strace -f -qq -o "$log" -e trace=openat,open,socket,write \
 		"$NETTUNE" top -b -n "$n" "$@" > /dev/null
-	awk '$NF == "openat" || $NF == "open" || $NF == "socket" { n[$NF] += $4 }
-	     END { printf "openat %d socket %d\n", n["openat"] + n["open"], n["socket"] }' \
-		"$BATS_TEST_TMPDIR/strace.$n"
+	awk '/(openat|open)\(/ && !/"\/?proc\/[0-9]+\/comm"/ { o++ }
+	     /socket\(/ { s++ }
+	     /write\(1,/ { w = 1 }
+	     w && /(openat|open|socket)\(/ { after++ }
+	     END { printf "openat %d socket %d after-first-frame %d\n", o, s, after }' "$log"
 }
 
 @test "a tick reads no configuration: 3 and 13 frames open as many files and sockets" {
@@ -305,4 +337,5 @@ syscalls() {
 	long=$(syscalls 13 -d 0.1 --json)
 	[[ $short =~ ^openat\ [1-9][0-9]*\ socket\ [1-9] ]] || fail "no counts: $short"
 	assert_equal "$long" "$short"
+	[[ $long == *" after-first-frame 0" ]] || fail "ticks open files: $long"
 }

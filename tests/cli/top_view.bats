@@ -70,11 +70,11 @@ top_screen() {
 	tm capture-pane -p -t top
 }
 
-# top_wait_for TEXT: until the screen shows TEXT (a fixed string), 5 s at most
+# top_wait_for TEXT: until the screen shows TEXT (a fixed string), 30 s at most
 top_wait_for() {
 	local i
 
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		top_screen | grep -qF -- "$1" && return 0
 		sleep 0.1
 	done
@@ -83,11 +83,11 @@ top_wait_for() {
 	return 1
 }
 
-# top_wait_gone TEXT: until TEXT is no longer on the screen, 5 s at most
+# top_wait_gone TEXT: until TEXT is no longer on the screen, 30 s at most
 top_wait_gone() {
 	local i
 
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		top_screen | grep -qF -- "$1" || return 0
 		sleep 0.1
 	done
@@ -118,7 +118,7 @@ top_pid() {
 top_assert_ended() {
 	local i
 
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[ -s "$T/rc" ] && [ "$(top_dead)" = 1 ] && break
 		sleep 0.1
 	done
@@ -161,7 +161,7 @@ top_first_frame() {
 	before=$(top_sort)
 	assert [ -n "$before" ]
 	tm send-keys -t top s
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[ "$(top_sort)" != "$before" ] && break
 		sleep 0.1
 	done
@@ -227,7 +227,7 @@ top_first_frame() {
 	top_start 120 40 -d 0.2
 	top_first_frame
 	tm resize-window -t top -x 80 -y 24
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[ "$(top_screen | wc -l)" -eq 24 ] &&
 			top_screen | tail -n 1 | grep -q "q quit" && break
 		sleep 0.1
@@ -264,7 +264,7 @@ top_first_frame() {
 
 	# a terminal on stdin but not on stdout is no better
 	NT_TOP_STDOUT=$T/out top_start 80 24
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[ -s "$T/rc" ] && break
 		sleep 0.1
 	done

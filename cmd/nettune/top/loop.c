@@ -315,10 +315,14 @@ static int watch(struct top_ctl *c, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
-	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev))
-		return nt_err_set(&c->err, errno, "top: epoll: %s",
-				  strerror(errno));
-	return 0;
+	if (!epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev))
+		return 0;
+	/* epoll refuses what cannot be waited for: a file, /dev/null */
+	if (fd == STDIN_FILENO && errno == EPERM)
+		return nt_err_set(&c->err, EPERM, "top: standard input cannot "
+				  "be waited for (a file?); give it a pipe or "
+				  "a terminal");
+	return nt_err_set(&c->err, errno, "top: epoll: %s", strerror(errno));
 }
 
 static int open_events(struct top_ctl *c)
@@ -341,8 +345,34 @@ static int open_events(struct top_ctl *c)
 	ret = watch(c, c->sfd);
 	if (!ret)
 		ret = watch(c, c->tfd);
-	if (!ret && c->view)
+	if (!ret && (c->view || c->o->step))
 		ret = watch(c, STDIN_FILENO);
+	return ret;
+}
+
+/*
+ * --step: each line read on stdin takes one sample, so a script decides
+ * when the looks are taken (before and after what it does); end of input
+ * ends top.
+ */
+static int on_step(struct top_ctl *c)
+{
+	char buf[256];
+	ssize_t len = read(STDIN_FILENO, buf, sizeof(buf));
+	int ret = 0;
+
+	if (len < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (len < 0)
+		return nt_err_set(&c->err, errno, "top: --step: standard input: "
+				  "%s", strerror(errno));
+	if (len == 0) {
+		c->quit = true;
+		return 0;
+	}
+	for (ssize_t i = 0; !ret && !c->quit && i < len; i++)
+		if (buf[i] == '\n')
+			ret = tick(c);
 	return ret;
 }
 
@@ -352,6 +382,8 @@ static int dispatch(struct top_ctl *c, int fd)
 		return on_timer(c);
 	if (fd == c->sfd)
 		return on_signal(c);
+	if (c->o->step)
+		return on_step(c);
 	return on_keys(c);
 }
 
@@ -383,6 +415,8 @@ static int start(struct top_ctl *c)
 		nt_view_draw(c->view, NULL, &c->vs);
 	if (c->replay)
 		return prefetch(c);
+	if (c->o->step)
+		return 0;
 	ret = arm_timer(c, c->o->interval, true);
 	return ret;
 }

@@ -26,6 +26,7 @@ struct top_opts {
 	const char *replay;		/* --replay FILE */
 	double speed;			/* --speed, 0: as fast as possible */
 	const char *root;		/* --root DIR */
+	bool step;			/* --step: a sample per line of stdin */
 	enum nt_top_sort sort;		/* --sort */
 	struct nt_top_show show;	/* --expand, --hide-idle, --panes */
 };

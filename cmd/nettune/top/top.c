@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nettune top [-d S] [-b] [-n N] [--json] [--record FILE | --replay FILE
+ * nettune top [-d S | --step] [-b] [-n N] [--json] [--record FILE | --replay FILE
  *             [--speed X]] [--root DIR] [--sort KEY] [--panes LIST]
  *             [--expand] [--hide-idle]
  */
@@ -20,7 +20,7 @@
 
 static void top_help(void)
 {
-	puts("Usage: nettune top [-d S] [-b [-n N] [--json]]\n"
+	puts("Usage: nettune top [-d S | --step] [-b [-n N] [--json]]\n"
 	     "         [--record FILE | --replay FILE [--speed X]]\n"
 	     "         [--root DIR] [--sort KEY] [--panes LIST]\n"
 	     "         [--expand] [--hide-idle]\n"
@@ -34,6 +34,9 @@ static void top_help(void)
 	     "  -b, --batch        plain text frames on stdout, no\n"
 	     "                     terminal needed\n"
 	     "  -n, --iterations N stop after N frames\n"
+	     "      --step         a sample each time a line is read on\n"
+	     "                     standard input instead of by the\n"
+	     "                     clock; end of input ends; implies -b\n"
 	     "  -j, --json         with -b: one JSON object per frame\n"
 	     "                     (JSON lines); implies -b\n"
 	     "      --record FILE  also write every sample to FILE\n"
@@ -141,15 +144,18 @@ static int check_combination(const struct top_opts *o, bool speed_set,
 				      "each other");
 	if (speed_set && !o->replay)
 		return nt_usage_error("top", "--speed applies to --replay only");
-	if (o->replay && (o->root || delay_set))
+	if (o->replay && (o->root || delay_set || o->step))
 		return nt_usage_error("top", "a replay has its own times: "
-				      "--root and -d do not apply");
+				      "--root, -d and --step do not apply");
+	if (o->step && delay_set)
+		return nt_usage_error("top", "--step takes a sample per line "
+				      "of input: -d does not apply");
 	return 0;
 }
 
 static int parse(int argc, char **argv, struct top_opts *o)
 {
-	enum { OPT_RECORD = 256, OPT_REPLAY, OPT_SPEED };
+	enum { OPT_RECORD = 256, OPT_REPLAY, OPT_SPEED, OPT_STEP };
 	static const struct option longopts[] = {
 		{ "delay",      required_argument, NULL, 'd' },
 		{ "batch",      no_argument,       NULL, 'b' },
@@ -158,6 +164,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 		{ "record",     required_argument, NULL, OPT_RECORD },
 		{ "replay",     required_argument, NULL, OPT_REPLAY },
 		{ "speed",      required_argument, NULL, OPT_SPEED },
+		{ "step",       no_argument,       NULL, OPT_STEP },
 		{ "root",       required_argument, NULL, 'r' },
 		{ "sort",       required_argument, NULL, 's' },
 		{ "panes",      required_argument, NULL, 'p' },
@@ -188,6 +195,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 					    &o->speed);
 			speed_set = true;
 			break;
+		case OPT_STEP: o->step = o->batch = true; break;
 		case 'r': o->root = optarg; break;
 		case 's': ret = parse_sort(optarg, &o->sort); break;
 		case 'p': ret = parse_panes(optarg, &o->show); break;
