@@ -93,7 +93,7 @@ asan: deps
 # the way to show the suite does not depend on luck.
 N ?= 20
 check-repeat: deps
-	@i=1; while [ $$i -le $(N) ]; do \
+	@mkdir -p $(BUILD); i=1; while [ $$i -le $(N) ]; do \
 		echo "# check-repeat: run $$i of $(N)"; \
 		$(MAKE) --no-print-directory check > $(BUILD)/check-repeat.log 2>&1; \
 		st=$$?; tail -n 1 $(BUILD)/check-repeat.log; \
