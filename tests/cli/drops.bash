@@ -15,7 +15,9 @@
 #   and a sender; all but the first datagram or two count in Udp
 #   RcvbufErrors.
 # MODE flood: datagrams to DST port 9 (10.77.0.3 crosses the veth pair, see
-#   helpers.bash), send errors (ENOBUFS from a full qdisc) ignored.
+#   helpers.bash), send errors (ENOBUFS from a full qdisc) ignored.  With
+#   --gso SEG each datagram is sent as one UDP GSO super-packet (UDP_SEGMENT)
+#   that the kernel cuts into SIZE/SEG datagrams.
 #
 # Sends go out in batches of --batch every --pace seconds, so a run covers
 # its duration instead of finishing in the first few milliseconds.
@@ -35,6 +37,7 @@ p.add_argument("--batch", type=int, default=1)
 p.add_argument("--pace", type=float, default=0.01)
 p.add_argument("--stop", default="")
 p.add_argument("--ready", default="")
+p.add_argument("--gso", type=int, default=0)
 a = p.parse_args()
 
 keep = []
@@ -58,6 +61,8 @@ elif a.mode == "udp":
         snd.sendto(msg, ("10.77.0.1", a.port))
 else:
     snd = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if a.gso:
+        snd.setsockopt(socket.IPPROTO_UDP, 103, a.gso)  # UDP_SEGMENT
     msg = b"f" * a.size
     def one():
         try:
@@ -181,8 +186,14 @@ nt_backlog_restore() {
 # net.core.netdev_max_backlog is 1 and a UDP flood sent from CPU 0 crosses
 # nt0 -> nt1.  With RPS steering nt1's receive queues to CPU 1 (the caller
 # sets rps_cpus), every datagram is queued to CPU 1's backlog, which holds
-# next to nothing: softnet_stat's dropped climbs on CPU 1.  Without RPS the
-# sender's CPU processes the packets itself and nothing is dropped.
+# next to nothing: softnet_stat's dropped climbs on CPU 1.
+#
+# The flood is of UDP GSO super-packets that nt0 must cut in software
+# (tx-udp-segmentation off): the 30 datagrams of one are queued to the
+# backlog in one go, with bottom halves off, before CPU 1 is even told, so
+# all but the first two are dropped whatever the machine is doing.  Plain
+# datagrams arrive one at a time, and an idle CPU 1 answering each IPI at
+# once took them all on a busy machine (a run of make check-repeat).
 #
 # netdev_max_backlog is global, so the whole thing runs in a subshell whose
 # EXIT trap puts NT_SAVED_BACKLOG back (also on INT/TERM/HUP); a watchdog in
@@ -218,9 +229,10 @@ nt_with_softnet_flood() (
 		</dev/null >/dev/null 2>&1 3>&- 8>&- &
 	dog=$!
 	rm -f "$dir/softnet.ready" "$dir/softnet.stop"
+	ip netns exec "$ns" ethtool -K nt0 tx-udp-segmentation off >/dev/null || exit 3
 	sysctl -qw net.core.netdev_max_backlog=1
 	taskset -c 0 ip netns exec "$ns" python3 -c "$NT_GEN_PY" flood \
-		--size 200 --count 100000 --seconds 8 --batch 50 --pace 0.01 \
+		--size 30000 --gso 1000 --count 100000 --seconds 8 --batch 2 --pace 0.01 \
 		--ready "$dir/softnet.ready" --stop "$dir/softnet.stop" \
 		>"$dir/softnet.out" 2>&1 3>&- &
 	gen=$!
