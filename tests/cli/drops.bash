@@ -159,11 +159,24 @@ nt_softnet_dropped() {
 	return 1
 }
 
+# The softnet recipe lowers net.core.netdev_max_backlog for the whole host
+# (it is global, absent inside a namespace).  Every read or write of it by
+# the tests is made under this lock, so two suites running at once (a
+# developer's and CI's) never see each other's lowered value.
+NT_BACKLOG_LOCK=/tmp/nettune-netdev-backlog.lock
+
+# nt_backlog_locked CMD...: CMD with the lock held (2 minutes at most)
+nt_backlog_locked() (
+	exec 8>"$NT_BACKLOG_LOCK"
+	flock -w 120 8 || { echo "the netdev_max_backlog lock stayed taken" >&2; exit 1; }
+	"$@" 8>&-
+)
+
 # nt_backlog_save: for setup_file of a file that uses the softnet recipe:
-# keep net.core.netdev_max_backlog (global, absent inside a namespace) in
-# NT_SAVED_BACKLOG, refusing a value a killed run left lowered
+# keep net.core.netdev_max_backlog in NT_SAVED_BACKLOG, refusing a value a
+# killed run left lowered
 nt_backlog_save() {
-	NT_SAVED_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
+	NT_SAVED_BACKLOG=$(nt_backlog_locked sysctl -n net.core.netdev_max_backlog)
 	export NT_SAVED_BACKLOG
 	[ "$NT_SAVED_BACKLOG" -gt 1 ] ||
 		fail "net.core.netdev_max_backlog is $NT_SAVED_BACKLOG before the tests: a killed run left it lowered?"
@@ -171,15 +184,15 @@ nt_backlog_save() {
 
 # nt_backlog_restored: put it back and check it is
 nt_backlog_restored() {
-	nt_backlog_restore
-	assert_equal "$(sysctl -n net.core.netdev_max_backlog)" "$NT_SAVED_BACKLOG"
+	[ -n "${NT_SAVED_BACKLOG-}" ] || return 0
+	assert_equal "$(nt_backlog_locked nt_backlog_restore_read)" "$NT_SAVED_BACKLOG"
 }
 
-# nt_backlog_restore: net.core.netdev_max_backlog back to NT_SAVED_BACKLOG
-# (global: the softnet recipe lowers it for the whole host)
-nt_backlog_restore() {
-	[ -n "${NT_SAVED_BACKLOG-}" ] || return 0
+# nt_backlog_restore_read: (under the lock) back to NT_SAVED_BACKLOG, and
+# the value the kernel then holds
+nt_backlog_restore_read() {
 	sysctl -qw net.core.netdev_max_backlog="$NT_SAVED_BACKLOG"
+	sysctl -n net.core.netdev_max_backlog
 }
 
 # nt_with_softnet_flood NS CMD...: run CMD (its status is returned) while
@@ -198,14 +211,16 @@ nt_backlog_restore() {
 # netdev_max_backlog is global, so the whole thing runs in a subshell whose
 # EXIT trap puts NT_SAVED_BACKLOG back (also on INT/TERM/HUP); a watchdog in
 # its own session puts it back after 30 s should the shell be killed
-# outright (SIGKILL), and is killed itself on the normal way out.
+# outright (SIGKILL), and is killed itself on the normal way out.  The value
+# read back after the restore, still under the lock, is left in
+# BATS_TEST_TMPDIR/softnet.restored.
 nt_with_softnet_flood() (
 	ns=$1
 	shift
 	dir=$BATS_TEST_TMPDIR
 	# one recipe at a time on this host: two runs lowering the global
 	# value at once would each save the other's 1 as the value to restore
-	exec 8>/tmp/nettune-netdev-backlog.lock
+	exec 8>"$NT_BACKLOG_LOCK"
 	flock -w 120 8 || return 1
 	saved=$(sysctl -n net.core.netdev_max_backlog)
 	[ "$saved" -gt 1 ] || saved=${NT_SAVED_BACKLOG:?}
@@ -215,6 +230,8 @@ nt_with_softnet_flood() (
 	# shellcheck disable=SC2317
 	out() {
 		sysctl -qw net.core.netdev_max_backlog="$saved"
+		# read back while the lock is still held: softnet.restored
+		sysctl -n net.core.netdev_max_backlog >"$dir/softnet.restored"
 		[ -z "$cmd" ] || kill "$cmd" 2>/dev/null
 		[ -z "$gen" ] || kill "$gen" 2>/dev/null
 		[ -z "$dog" ] || kill -- "-$dog" 2>/dev/null
