@@ -14,6 +14,7 @@
 #include "collect.h"
 #include "sys/ethtool.h"
 #include "sys/irq.h"
+#include "sys/kmod.h"
 #include "sys/procfs.h"
 #include "sys/root.h"
 #include "sys/rtnl.h"
@@ -207,17 +208,45 @@ static void read_listeners(struct nt_host *host)
 		host->sources |= NT_SRC_SOCKDIAG;
 }
 
+/*
+ * The other NICs on @ifc's PCI function (two ports of one ConnectX-3):
+ * NULL-ended, pointing into @host; NULL without memory.
+ */
+static const char **pci_siblings(const struct nt_host *host,
+				 const struct nt_iface *ifc)
+{
+	const char **v = calloc(host->n_ifaces + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; v && ifc->bus_info[0] && i < host->n_ifaces; i++) {
+		const struct nt_iface *o = &host->ifaces[i];
+
+		if (o != ifc && !o->is_virtual &&
+		    !strcmp(o->bus_info, ifc->bus_info))
+			v[n++] = o->name;
+	}
+	return v;
+}
+
 static int read_iface_irqs(struct nt_host *host, const struct nt_root *root,
 			   struct nt_iface *ifc, struct nt_err *err)
 {
+	struct nt_irq_port port = {
+		.ifname = ifc->name, .bus_info = ifc->bus_info,
+	};
 	uint32_t *msi = NULL;
-	size_t n_msi = 0;
+	const char **siblings = pci_siblings(host, ifc);
 	int ret;
 
-	nt_sysfs_msi_irqs(root, ifc->name, &msi, &n_msi);
-	ret = nt_irq_match_iface(&host->interrupts, ifc->name, ifc->bus_info,
-				 msi, n_msi, &ifc->irqs, &ifc->n_irqs);
+	if (!siblings)
+		return nt_err_set(err, ENOMEM, "out of memory");
+	nt_sysfs_msi_irqs(root, ifc->name, &msi, &port.n_msi);
+	port.msi = msi;
+	port.siblings = siblings;
+	ret = nt_irq_match_iface(&host->interrupts, &port, &ifc->irqs,
+				 &ifc->n_irqs);
 	free(msi);
+	free(siblings);
 	if (ret)
 		return nt_err_set(err, -ret, "%s: cannot match IRQs", ifc->name);
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
@@ -246,11 +275,6 @@ static int read_ifaces(struct nt_host *host, const struct nt_root *root,
 			return ret;
 		if (ret == -ENODEV)
 			nt_err_clear(err);
-		if (!ifc->is_virtual) {
-			ret = read_iface_irqs(host, root, ifc, err);
-			if (ret)
-				return ret;
-		}
 		if (root->live && (flags & NT_COLLECT_DRIVER_STATS)) {
 			ret = nt_ethtool_driver_stats(ifc->name,
 						      &ifc->driver_stats, NULL);
@@ -261,6 +285,16 @@ static int read_ifaces(struct nt_host *host, const struct nt_root *root,
 	}
 	if (root->live && (flags & NT_COLLECT_DRIVER_STATS))
 		host->sources |= NT_SRC_DRVSTATS;
+	/* after every bus_info is known: ports may share a PCI function */
+	for (size_t i = 0; i < host->n_ifaces; i++) {
+		struct nt_iface *ifc = &host->ifaces[i];
+		int ret = 0;
+
+		if (!ifc->is_virtual)
+			ret = read_iface_irqs(host, root, ifc, err);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -303,6 +337,8 @@ static int collect_root(struct nt_host *host, const struct nt_root *root,
 	if (!ret)
 		ret = nt_sysctl_read_all(root, &host->sysctls,
 					 &host->n_sysctls, err);
+	if (!ret)
+		ret = nt_kmod_read(root, host->kernel, &host->kernel_has, err);
 	if (!ret)
 		ret = read_links(host, root, err);
 	if (!ret)

@@ -245,7 +245,7 @@ static void count_pinned(const struct nt_host *h, struct pinned *p)
 		for (size_t j = 0; j < ifc->n_irqs; j++) {
 			const struct nt_iface_irq *irq = &ifc->irqs[j];
 
-			if (irq->queue < 0)
+			if (!nt_irq_is_queue(irq))
 				continue;
 			p->queues++;
 			if (nt_cpumask_weight(&irq->affinity) != 1)

@@ -119,7 +119,7 @@ static int fix_one(struct nt_finding *fd, const struct nt_iface *ifc,
 		   size_t n)
 {
 	char subject[NT_SUBJECT_LEN], cur[NT_VALUE_LEN], target[16];
-	uint32_t cpu = order[irq->queue % n];
+	uint32_t cpu = order[nt_irq_queue(irq) % n];
 
 	if (irq_one_cpu(irq) == (int)cpu)
 		return 0;
@@ -150,7 +150,7 @@ static int fix_spread(struct nt_findings *f, const struct nt_host *host,
 		for (size_t i = 0; i < ifc->n_irqs; i++) {
 			const struct nt_iface_irq *irq = &ifc->irqs[i];
 
-			if (irq->queue < 0 || nt_is_rx_irq(irq) != rx ||
+			if (!nt_irq_is_queue(irq) || nt_is_rx_irq(irq) != rx ||
 			    (only >= 0 && irq_one_cpu(irq) != only))
 				continue;
 			added += fix_one(fd, ifc, irq, order, n);
@@ -263,7 +263,7 @@ static size_t queue_irqs(const struct nt_iface *ifc)
 	size_t n = 0;
 
 	for (size_t i = 0; i < ifc->n_irqs; i++)
-		n += ifc->irqs[i].queue >= 0;
+		n += nt_irq_is_queue(&ifc->irqs[i]);
 	return n;
 }
 

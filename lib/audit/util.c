@@ -207,7 +207,7 @@ const struct nt_cpumask *nt_irq_cpus(const struct nt_iface_irq *irq)
 
 bool nt_is_rx_irq(const struct nt_iface_irq *irq)
 {
-	return irq->queue >= 0 && strcmp(irq->queue_type, "tx");
+	return nt_irq_is_queue(irq) && irq->rxq >= 0;
 }
 
 bool nt_takes_rx_irq(const struct nt_iface *ifc, unsigned int cpu)
@@ -219,8 +219,11 @@ bool nt_takes_rx_irq(const struct nt_iface *ifc, unsigned int cpu)
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
 		const struct nt_iface_irq *irq = &ifc->irqs[i];
 
-		/* a single-IRQ NIC receives on its one non-queue IRQ */
-		if ((!queues || nt_is_rx_irq(irq)) &&
+		/* a single-IRQ NIC receives on its one non-queue IRQ; a
+		 * vector it does not own (the device's, a shared line) is
+		 * not its */
+		if ((queues ? nt_is_rx_irq(irq) :
+			      irq->owner == NT_IRQ_OWNER_IFACE) &&
 		    nt_cpumask_test(nt_irq_cpus(irq), cpu))
 			return true;
 	}

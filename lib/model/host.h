@@ -146,12 +146,52 @@ struct nt_txq {
 	struct nt_cpumask xps_cpus;
 };
 
-/* An IRQ that belongs to an interface. */
+/*
+ * What an IRQ does (docs/irq-naming.md).  Only DATA vectors have queue
+ * indices; the others are sideband and never a queue.
+ */
+enum nt_irq_kind {
+	NT_IRQ_OTHER = 0,	/* named after the device alone: link and other
+				 * causes, or everything on a one-vector NIC */
+	NT_IRQ_DATA,		/* serves data queues */
+	NT_IRQ_MISC,		/* misc, mailbox, management, error */
+	NT_IRQ_ASYNC,		/* async events, command and page EQs (mlx) */
+	NT_IRQ_FDIR,		/* flow director sideband (i40e) */
+	NT_IRQ_LINK,		/* link state changes */
+	NT_IRQ_CONFIG,		/* configuration changes (virtio, vmxnet3) */
+};
+
+/* Whose an IRQ is: at most one interface owns it. */
+enum nt_irq_owner {
+	NT_IRQ_OWNER_IFACE = 0,	/* the interface's own */
+	NT_IRQ_OWNER_DEVICE,	/* its PCI function's, shared by several
+				 * ports: no port's (bus_info names it) */
+	NT_IRQ_OWNER_NONE,	/* a line shared with other devices */
+};
+
+/* Which rule tied the IRQ to the interface. */
+enum nt_irq_rule {
+	NT_IRQ_RULE_NAME = 0,	/* its action names the interface */
+	NT_IRQ_RULE_MSI,	/* in msi_irqs of the interface's PCI function */
+	NT_IRQ_RULE_ADDRESS,	/* its action names the PCI address */
+	NT_IRQ_RULE_CHIP,	/* its chip column names the PCI function */
+};
+
+#define NT_IRQ_PATTERN_LEN	40
+
+/* An IRQ of an interface. */
 struct nt_iface_irq {
 	uint32_t irq;
 	char *name;			/* action name in /proc/interrupts */
-	int queue;			/* queue index, -1 for non-queue IRQs */
-	char queue_type[8];		/* "rx", "tx", "rxtx" or "" */
+	/* The queues a DATA vector the interface owns serves, -1 none:
+	 * "eth0-TxRx-3" rx 3 and tx 3, "eth0-tx-0-rx-3" tx 0 and rx 3. */
+	int rxq, txq;
+	enum nt_irq_kind kind;
+	enum nt_irq_owner owner;
+	enum nt_irq_rule rule;
+	/* the name with the interface, address and indices replaced:
+	 * "IF-TxRx-N", "mlx5_compN@pci:ADDR"; "" when nothing matched */
+	char pattern[NT_IRQ_PATTERN_LEN];
 	struct nt_cpumask affinity;		/* smp_affinity_list */
 	struct nt_cpumask effective_affinity;	/* effective_affinity_list */
 	int node;			/* /proc/irq/N/node, -1 unknown */
@@ -213,6 +253,25 @@ struct nt_node {
 struct nt_sysctl {
 	char *name;			/* dotted: "net.core.somaxconn" */
 	char *value;			/* kernel text, newline stripped; NULL absent */
+	bool read_only;			/* there, but no one may write it here
+					 * (mode 0444: a host-wide knob seen
+					 * from a network namespace) */
+};
+
+/*
+ * What the running kernel has beyond what it uses (lib/sys/kmod.c): the
+ * qdisc kinds and congestion control algorithms built in, loaded or
+ * loadable from its module tree.  Space-separated names.  UNKNOWN (an old
+ * snapshot, a --root tree without these files): plan as before.
+ */
+struct nt_kernel_has {
+	enum nt_state state;
+	char *qdiscs;			/* "pfifo_fast mq noqueue htb tbf ..." */
+	char *congestion;		/* "cubic bbr" (besides
+					 * tcp_available_congestion_control) */
+	bool modules;			/* the kernel's module tree was read;
+					 * false: only built-in or loaded
+					 * ones are known */
 };
 
 /* One line of /proc/net/softnet_stat. */
@@ -289,6 +348,7 @@ struct nt_host {
 
 	struct nt_sysctl *sysctls;
 	size_t n_sysctls;
+	struct nt_kernel_has kernel_has;
 	int irqbalance;			/* 1 running, 0 not, -1 unknown */
 
 	struct nt_softnet *softnet;
@@ -319,6 +379,31 @@ void nt_host_free(struct nt_host *host);
  */
 int nt_host_copy(struct nt_host *dst, const struct nt_host *src);
 
+/** nt_irq_is_queue() - does @irq serve a queue of its interface? */
+bool nt_irq_is_queue(const struct nt_iface_irq *irq);
+
+/** nt_irq_queue() - the queue an IRQ is ordered by: rx, else tx, else -1 */
+int nt_irq_queue(const struct nt_iface_irq *irq);
+
+/**
+ * nt_irq_queues_text() - the queues of @irq in words
+ * Return: @buf: "rxtx 3", "rx 0", "tx 1", "tx 0 + rx 3" or "".
+ */
+const char *nt_irq_queues_text(const struct nt_iface_irq *irq, char *buf,
+			       size_t size);
+
+/** nt_irq_kind_name() - "data", "misc", ...; nt_irq_kind_parse() inverse */
+const char *nt_irq_kind_name(enum nt_irq_kind kind);
+bool nt_irq_kind_parse(const char *s, enum nt_irq_kind *kind);
+
+/** nt_irq_owner_name() - "interface", "device", "none"; and its inverse */
+const char *nt_irq_owner_name(enum nt_irq_owner owner);
+bool nt_irq_owner_parse(const char *s, enum nt_irq_owner *owner);
+
+/** nt_irq_rule_name() - "name", "msi_irqs", "address", "chip"; inverse */
+const char *nt_irq_rule_name(enum nt_irq_rule rule);
+bool nt_irq_rule_parse(const char *s, enum nt_irq_rule *rule);
+
 /** nt_iface_free() - free what one interface owns (not the struct) */
 void nt_iface_free(struct nt_iface *ifc);
 
@@ -334,6 +419,12 @@ bool nt_counters_get(const struct nt_counters *c, const char *name,
 
 /** nt_counters_add() - append a counter.  Return: 0 or -ENOMEM */
 int nt_counters_add(struct nt_counters *c, const char *name, int64_t value);
+
+/**
+ * nt_counters_assign() - make @dst a copy of @src, in @dst's memory when it
+ * holds @src.  Return: 0, or -ENOMEM with @dst unchanged
+ */
+int nt_counters_assign(struct nt_counters *dst, const struct nt_counters *src);
 void nt_counters_free(struct nt_counters *c);
 
 void nt_interrupts_free(struct nt_interrupts *t);

@@ -225,6 +225,36 @@ static struct json_object *queues_json(struct nt_jw *w,
 	return q;
 }
 
+static void jw_int_null(struct nt_jw *w, struct json_object *o,
+			const char *key, int v)
+{
+	if (v < 0)
+		nt_jw_null(w, o, key);
+	else
+		nt_jw_i64(w, o, key, v);
+}
+
+/*
+ * Queues, kind, owner and rule of an IRQ; "queue" and "queue_type" as
+ * snapshots before them had (rx first for "tx 0 + rx 3").
+ */
+static void jw_irq_queues(struct nt_jw *w, struct json_object *o,
+			  const struct nt_iface_irq *irq)
+{
+	bool q = nt_irq_is_queue(irq);
+	int rx = q ? irq->rxq : -1, tx = q ? irq->txq : -1;
+
+	jw_int_null(w, o, "queue", nt_irq_queue(irq));
+	nt_jw_str_opt(w, o, "queue_type", !q ? "" : rx == tx ? "rxtx" :
+		      rx >= 0 ? "rx" : "tx");
+	jw_int_null(w, o, "rx_queue", rx);
+	jw_int_null(w, o, "tx_queue", tx);
+	nt_jw_str(w, o, "kind", nt_irq_kind_name(irq->kind));
+	nt_jw_str(w, o, "owner", nt_irq_owner_name(irq->owner));
+	nt_jw_str(w, o, "rule", nt_irq_rule_name(irq->rule));
+	nt_jw_str_opt(w, o, "pattern", irq->pattern);
+}
+
 static struct json_object *irqs_json(struct nt_jw *w,
 				      const struct nt_iface *ifc)
 {
@@ -237,11 +267,7 @@ static struct json_object *irqs_json(struct nt_jw *w,
 
 		nt_jw_i64(w, o, "irq", irq->irq);
 		nt_jw_str(w, o, "name", irq->name);
-		if (irq->queue == -1)
-			nt_jw_null(w, o, "queue");
-		else
-			nt_jw_i64(w, o, "queue", irq->queue);
-		nt_jw_str_opt(w, o, "queue_type", irq->queue_type);
+		jw_irq_queues(w, o, irq);
 		jw_mask(w, o, "affinity", &irq->affinity);
 		jw_mask(w, o, "effective_affinity", &irq->effective_affinity);
 		nt_jw_i64(w, o, "node", irq->node);
@@ -403,6 +429,34 @@ static struct json_object *words_json(struct nt_jw *w, const char *s)
 		nt_jw_append(w, arr, json_object_new_string_len(s, n));
 		s += n;
 	}
+}
+
+/* The sysctls that are there but writable by no one (mode 0444 here). */
+static struct json_object *read_only_json(struct nt_jw *w,
+					  const struct nt_host *host)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < host->n_sysctls; i++) {
+		const struct nt_sysctl *s = &host->sysctls[i];
+
+		if (s->name && s->read_only)
+			nt_jw_append(w, arr, json_object_new_string(s->name));
+	}
+	return arr;
+}
+
+/* What the kernel has (lib/sys/kmod.c); absent when not known. */
+static struct json_object *kernel_has_json(struct nt_jw *w,
+					   const struct nt_kernel_has *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	nt_jw_add(w, o, "qdiscs", words_json(w, k->qdiscs ? k->qdiscs : ""));
+	nt_jw_add(w, o, "congestion",
+		  words_json(w, k->congestion ? k->congestion : ""));
+	nt_jw_bool(w, o, "modules", k->modules);
+	return o;
 }
 
 /* Derived for readers' convenience; the sysctls hold the truth. */
@@ -574,7 +628,11 @@ struct json_object *nt_snapshot_to_json(const struct nt_host *host,
 	nt_jw_add(&w, o, "numa_nodes", nodes_json(&w, host));
 	nt_jw_add(&w, o, "interfaces", ifaces_json(&w, host, only));
 	nt_jw_add(&w, o, "sysctls", sysctls_json(&w, host));
+	nt_jw_add(&w, o, "sysctls_read_only", read_only_json(&w, host));
 	nt_jw_add(&w, o, "congestion_control", congestion_json(&w, host));
+	if (host->kernel_has.state == NT_STATE_OK)
+		nt_jw_add(&w, o, "kernel_has",
+			  kernel_has_json(&w, &host->kernel_has));
 	if (host->irqbalance < 0)
 		nt_jw_null(&w, o, "irqbalance");
 	else
@@ -1054,6 +1112,70 @@ static void ld_queues(struct ld *l, struct json_object *obj,
 	ld_pop(l, mark);
 }
 
+static void conv_irq_kind(struct ld *l, struct json_object *val, void *out)
+{
+	char s[16];
+
+	conv_buf(l, val, &(struct strbuf){ s, sizeof(s) });
+	if (!l->ret && !nt_irq_kind_parse(s, out))
+		ld_fail(l, "expected an IRQ kind such as \"data\"");
+}
+
+static void conv_irq_owner(struct ld *l, struct json_object *val, void *out)
+{
+	char s[16];
+
+	conv_buf(l, val, &(struct strbuf){ s, sizeof(s) });
+	if (!l->ret && !nt_irq_owner_parse(s, out))
+		ld_fail(l, "expected \"interface\", \"device\" or \"none\"");
+}
+
+static void conv_irq_rule(struct ld *l, struct json_object *val, void *out)
+{
+	char s[16];
+
+	conv_buf(l, val, &(struct strbuf){ s, sizeof(s) });
+	if (!l->ret && !nt_irq_rule_parse(s, out))
+		ld_fail(l, "expected an IRQ rule such as \"msi_irqs\"");
+}
+
+/*
+ * Snapshots before IRQ ownership have "queue" and "queue_type" only: the
+ * interface's own IRQs, found by name, data vectors when they had a queue.
+ */
+static void ld_irq_legacy(struct ld *l, struct json_object *o,
+			  struct nt_iface_irq *irq)
+{
+	char type[8];
+	int queue;
+
+	ld_field(l, o, "queue", conv_int_null, &queue);
+	LD_BUF(l, o, "queue_type", type, conv_buf_null);
+	if (l->ret)
+		return;
+	irq->kind = queue >= 0 ? NT_IRQ_DATA : NT_IRQ_OTHER;
+	irq->rxq = queue >= 0 && strcmp(type, "tx") ? queue : -1;
+	irq->txq = queue >= 0 && strcmp(type, "rx") ? queue : -1;
+}
+
+static void ld_irq_queues(struct ld *l, struct json_object *o,
+			  struct nt_iface_irq *irq)
+{
+	struct json_object *val;
+
+	irq->rxq = irq->txq = -1;
+	if (!json_object_object_get_ex(o, "rx_queue", &val)) {
+		ld_irq_legacy(l, o, irq);
+		return;
+	}
+	ld_field(l, o, "rx_queue", conv_int_null, &irq->rxq);
+	ld_field(l, o, "tx_queue", conv_int_null, &irq->txq);
+	ld_field(l, o, "kind", conv_irq_kind, &irq->kind);
+	ld_field(l, o, "owner", conv_irq_owner, &irq->owner);
+	ld_field(l, o, "rule", conv_irq_rule, &irq->rule);
+	LD_BUF(l, o, "pattern", irq->pattern, conv_buf_null);
+}
+
 static void ld_irq(struct ld *l, struct json_object *o, void *elem)
 {
 	struct nt_iface_irq *irq = elem;
@@ -1062,8 +1184,7 @@ static void ld_irq(struct ld *l, struct json_object *o, void *elem)
 		return;
 	ld_field(l, o, "irq", conv_u32, &irq->irq);
 	ld_field(l, o, "name", conv_strdup, &irq->name);
-	ld_field(l, o, "queue", conv_int_null, &irq->queue);
-	LD_BUF(l, o, "queue_type", irq->queue_type, conv_buf_null);
+	ld_irq_queues(l, o, irq);
 	ld_field(l, o, "affinity", conv_mask, &irq->affinity);
 	ld_field(l, o, "effective_affinity", conv_mask,
 		 &irq->effective_affinity);
@@ -1247,6 +1368,74 @@ static void conv_sysctls(struct ld *l, struct json_object *val, void *out)
 		if (l->ret)
 			return;
 	}
+}
+
+/* Names a snapshot lists as read-only; absent (older) means none. */
+static void conv_read_only(struct ld *l, struct json_object *val, void *out)
+{
+	struct nt_host *host = out;
+	size_t n;
+
+	if (!json_object_is_type(val, json_type_array)) {
+		ld_fail(l, "expected an array");
+		return;
+	}
+	n = json_object_array_length(val);
+	for (size_t i = 0; i < n && !l->ret; i++) {
+		struct json_object *name = json_object_array_get_idx(val, i);
+		size_t len;
+		const char *s = ld_string(l, name, &len);
+
+		for (size_t k = 0; s && k < host->n_sysctls; k++)
+			if (host->sysctls[k].name &&
+			    !strcmp(host->sysctls[k].name, s))
+				host->sysctls[k].read_only = true;
+	}
+}
+
+/* An array of names as one space-separated string of its own. */
+static void conv_words(struct ld *l, struct json_object *val, void *out)
+{
+	char **dst = out;
+	size_t n, size = 1, len;
+
+	if (!json_object_is_type(val, json_type_array)) {
+		ld_fail(l, "expected an array");
+		return;
+	}
+	n = json_object_array_length(val);
+	for (size_t i = 0; i < n && !l->ret; i++)
+		if (ld_string(l, json_object_array_get_idx(val, i), &len))
+			size += len + 1;
+	if (l->ret)
+		return;
+	*dst = calloc(1, size);
+	if (!*dst) {
+		ld_oom(l);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *s = ld_string(l, json_object_array_get_idx(val, i),
+					  &len);
+
+		if (i)
+			strcat(*dst, " ");
+		strncat(*dst, s, len);
+	}
+}
+
+/* Newer snapshots only: without it the planner plans as before. */
+static void conv_kernel_has(struct ld *l, struct json_object *val, void *out)
+{
+	struct nt_kernel_has *k = out;
+
+	if (!ld_object(l, val))
+		return;
+	ld_field(l, val, "qdiscs", conv_words, &k->qdiscs);
+	ld_field(l, val, "congestion", conv_words, &k->congestion);
+	ld_field(l, val, "modules", conv_bool, &k->modules);
+	if (!l->ret)
+		k->state = NT_STATE_OK;
 }
 
 /* Unknown sources are ignored: a newer nettune may read more. */
@@ -1458,6 +1647,7 @@ int nt_snapshot_from_json(struct json_object *obj, struct nt_host *host,
 			  struct nt_err *err)
 {
 	struct ld l = { .err = err };
+	struct json_object *val;
 
 	memset(host, 0, sizeof(*host));
 	ld_host_head(&l, obj, host);
@@ -1468,6 +1658,11 @@ int nt_snapshot_from_json(struct json_object *obj, struct nt_host *host,
 	host->ifaces = ld_list(&l, obj, "interfaces", sizeof(*host->ifaces),
 			       &host->n_ifaces, LD_ANY, ld_iface);
 	ld_field(&l, obj, "sysctls", conv_sysctls, host);
+	if (json_object_object_get_ex(obj, "sysctls_read_only", &val))
+		ld_field(&l, obj, "sysctls_read_only", conv_read_only, host);
+	if (json_object_object_get_ex(obj, "kernel_has", &val))
+		ld_field(&l, obj, "kernel_has", conv_kernel_has,
+			 &host->kernel_has);
 	ld_field(&l, obj, "irqbalance", conv_tristate, &host->irqbalance);
 	host->softnet = ld_list(&l, obj, "softnet", sizeof(*host->softnet),
 				&host->n_softnet, LD_ANY, ld_softnet);

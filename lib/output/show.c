@@ -118,21 +118,37 @@ static void print_queues(FILE *out, const struct nt_iface *ifc)
 	}
 }
 
+/* Whose the IRQ is, when not the interface's: "device ADDR", "none". */
+static void print_irq_owner(FILE *out, const struct nt_iface *ifc,
+			    const struct nt_iface_irq *irq)
+{
+	if (irq->owner == NT_IRQ_OWNER_DEVICE)
+		fprintf(out, ", owner device %s (shared by its ports)",
+			or_dash(ifc->bus_info));
+	else if (irq->owner == NT_IRQ_OWNER_NONE)
+		fputs(", owner none (a line shared with other devices)", out);
+}
+
 static void print_irqs(FILE *out, const struct nt_iface *ifc)
 {
 	char aff[MASK_TEXT], eff[MASK_TEXT];
 
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
 		const struct nt_iface_irq *irq = &ifc->irqs[i];
-		char queue[24] = "-";
+		char queue[32];
 
-		if (irq->queue >= 0)
-			snprintf(queue, sizeof(queue), "%s %d",
-				 or_dash(irq->queue_type), irq->queue);
-		fprintf(out, "    irq %-6" PRIu32 " %-28s %-10s cpus %-8s "
-			"effective %s\n", irq->irq, or_dash(irq->name), queue,
+		nt_irq_queues_text(irq, queue, sizeof(queue));
+		fprintf(out, "    irq %-6" PRIu32 " %-28s %-11s cpus %-8s "
+			"effective %-8s %s, by %s", irq->irq,
+			or_dash(irq->name), or_dash(queue),
 			mask_text(&irq->affinity, NT_STATE_OK, aff),
-			mask_text(&irq->effective_affinity, NT_STATE_OK, eff));
+			mask_text(&irq->effective_affinity, NT_STATE_OK, eff),
+			nt_irq_kind_name(irq->kind),
+			nt_irq_rule_name(irq->rule));
+		if (irq->pattern[0])
+			fprintf(out, " (%s)", irq->pattern);
+		print_irq_owner(out, ifc, irq);
+		fputc('\n', out);
 	}
 }
 

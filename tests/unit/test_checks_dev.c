@@ -267,9 +267,12 @@ static void load_lscpu(struct nt_host *h, const char *rel)
 static void match_irqs(struct nt_host *h, struct nt_iface *ifc)
 {
 	const struct nt_interrupts *t = &h->interrupts;
+	const struct nt_irq_port port = {
+		.ifname = ifc->name, .bus_info = ifc->bus_info,
+	};
 
-	assert_int_equal(nt_irq_match_iface(t, ifc->name, ifc->bus_info, NULL,
-					    0, &ifc->irqs, &ifc->n_irqs), 0);
+	assert_int_equal(nt_irq_match_iface(t, &port, &ifc->irqs,
+					    &ifc->n_irqs), 0);
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
 		const struct nt_interrupt *row = NULL;
 		uint32_t best = 0;

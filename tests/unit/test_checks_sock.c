@@ -1037,7 +1037,8 @@ static void add_queue_irq(struct nt_iface *ifc, uint32_t irq, int queue,
 	memset(v, 0, sizeof(*v));
 	v->irq = irq;
 	v->name = strdup("eth0-TxRx");
-	v->queue = queue;
+	v->kind = queue >= 0 ? NT_IRQ_DATA : NT_IRQ_OTHER;
+	v->rxq = v->txq = queue;
 	v->node = -1;
 	assert_int_equal(nt_cpumask_parse_list(&v->affinity, cpus), 0);
 }

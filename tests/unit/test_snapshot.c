@@ -70,13 +70,17 @@ static void build_irqs(struct nt_iface *ifc)
 {
 	ifc->n_irqs = 2;
 	ifc->irqs = xcalloc(2, sizeof(*ifc->irqs));
-	ifc->irqs[0] = (struct nt_iface_irq){ .irq = 24, .queue = 0,
-					      .queue_type = "rxtx",
+	ifc->irqs[0] = (struct nt_iface_irq){ .irq = 24, .rxq = 0, .txq = 0,
+					      .kind = NT_IRQ_DATA,
+					      .rule = NT_IRQ_RULE_MSI,
+					      .pattern = "virtioN-input.N",
 					      .node = -1 };
 	ifc->irqs[0].name = xstrdup("virtio0-input.0");
 	set_list(&ifc->irqs[0].affinity, "0-1");
 	set_list(&ifc->irqs[0].effective_affinity, "1");
-	ifc->irqs[1] = (struct nt_iface_irq){ .irq = 25, .queue = -1,
+	ifc->irqs[1] = (struct nt_iface_irq){ .irq = 25, .rxq = -1,
+					      .txq = -1, .kind = NT_IRQ_CONFIG,
+					      .owner = NT_IRQ_OWNER_DEVICE,
 					      .node = 0 };
 	ifc->irqs[1].name = xstrdup("virtio0-config");
 	set_list(&ifc->irqs[1].affinity, "0-1");
@@ -438,8 +442,12 @@ static void assert_irqs_equal(const struct nt_iface *a,
 
 		assert_int_equal(x->irq, y->irq);
 		assert_str_or_null(x->name, y->name);
-		assert_int_equal(x->queue, y->queue);
-		assert_string_equal(x->queue_type, y->queue_type);
+		assert_int_equal(x->rxq, y->rxq);
+		assert_int_equal(x->txq, y->txq);
+		assert_int_equal(x->kind, y->kind);
+		assert_int_equal(x->owner, y->owner);
+		assert_int_equal(x->rule, y->rule);
+		assert_string_equal(x->pattern, y->pattern);
 		assert_true(nt_cpumask_equal(&x->affinity, &y->affinity));
 		assert_true(nt_cpumask_equal(&x->effective_affinity,
 					     &y->effective_affinity));
@@ -1104,6 +1112,108 @@ static void test_host_lookup(void **state)
 	nt_softirqs_free(NULL);
 }
 
+/* What the kernel has and the read-only sysctls: kept, and optional. */
+static void set_kernel_facts(struct nt_host *h)
+{
+	h->sysctls[0].read_only = true;		/* net.core.somaxconn */
+	h->kernel_has.state = NT_STATE_OK;
+	h->kernel_has.qdiscs = xstrdup("pfifo_fast mq noqueue htb");
+	h->kernel_has.congestion = xstrdup("cubic bbr");
+	h->kernel_has.modules = true;
+}
+
+static void test_kernel_has(void **state)
+{
+	struct fixture *f = *state;
+	struct nt_err err = { 0 };
+	struct json_object *o;
+	struct nt_host back, copy;
+
+	set_kernel_facts(&f->host);
+	o = nt_snapshot_to_json(&f->host, NULL);
+	assert_string_equal(json_object_to_json_string(get(o, "/sysctls_read_only")),
+			    "[ \"net.core.somaxconn\" ]");
+	assert_int_equal(nt_snapshot_from_json(o, &back, &err), 0);
+	assert_int_equal(back.kernel_has.state, NT_STATE_OK);
+	assert_string_equal(back.kernel_has.qdiscs, "pfifo_fast mq noqueue htb");
+	assert_string_equal(back.kernel_has.congestion, "cubic bbr");
+	assert_true(back.kernel_has.modules);
+	assert_true(back.sysctls[0].read_only);
+	assert_false(back.sysctls[1].read_only);
+	/* a deep copy keeps them */
+	assert_int_equal(nt_host_copy(&copy, &back), 0);
+	assert_string_equal(copy.kernel_has.qdiscs, back.kernel_has.qdiscs);
+	assert_true(copy.sysctls[0].read_only);
+	nt_host_free(&copy);
+	nt_host_free(&back);
+
+	/* an older snapshot has neither: unknown, nothing read-only */
+	json_object_object_del(o, "kernel_has");
+	json_object_object_del(o, "sysctls_read_only");
+	assert_int_equal(nt_snapshot_from_json(o, &back, &err), 0);
+	assert_int_equal(back.kernel_has.state, NT_STATE_UNKNOWN);
+	assert_null(back.kernel_has.qdiscs);
+	assert_false(back.sysctls[0].read_only);
+	nt_host_free(&back);
+	json_object_put(o);
+}
+
+/* Damaged members of the new objects: a clean error, never a crash. */
+static void test_kernel_has_mutated(void **state)
+{
+	struct fixture *f = *state;
+	struct json_object *o;
+	struct mutation m = { 0 };
+
+	set_kernel_facts(&f->host);
+	o = nt_snapshot_to_json(&f->host, NULL);
+	m.root = o;
+	mutate_member(&m, o, "kernel_has", get(o, "/kernel_has"));
+	mutate_member(&m, o, "sysctls_read_only",
+		      get(o, "/sysctls_read_only"));
+	assert_true(m.tried > 40);
+	assert_true(m.loaded < m.tried);
+	json_object_put(o);
+}
+
+/*
+ * A snapshot from before IRQ ownership: "queue" and "queue_type" only.
+ * It loads; its IRQs are the interface's own, found by name, data
+ * vectors where they had a queue.
+ */
+static void test_irq_legacy(void **state)
+{
+	static const char *const added[] = {
+		"rx_queue", "tx_queue", "kind", "owner", "rule", "pattern",
+	};
+	struct fixture *f = *state;
+	struct json_object *o = nt_snapshot_to_json(&f->host, NULL);
+	struct nt_err err = { 0 };
+	struct nt_host back;
+	const struct nt_iface_irq *irq;
+
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/interfaces/0/irqs/%d", i);
+		for (size_t k = 0; k < sizeof(added) / sizeof(added[0]); k++)
+			json_object_object_del(get(o, path), added[k]);
+	}
+	assert_int_equal(nt_snapshot_from_json(o, &back, &err), 0);
+	irq = &back.ifaces[0].irqs[0];
+	assert_int_equal(irq->rxq, 0);
+	assert_int_equal(irq->txq, 0);
+	assert_int_equal(irq->kind, NT_IRQ_DATA);
+	assert_int_equal(irq->owner, NT_IRQ_OWNER_IFACE);
+	assert_int_equal(irq->rule, NT_IRQ_RULE_NAME);
+	irq = &back.ifaces[0].irqs[1];
+	assert_false(nt_irq_is_queue(irq));
+	assert_int_equal(irq->rxq, -1);
+	assert_int_equal(irq->kind, NT_IRQ_OTHER);
+	nt_host_free(&back);
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1126,6 +1236,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test_setup_teardown(test_host_lookup, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_has, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_has_mutated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_irq_legacy, setup,
 						teardown),
 	};
 

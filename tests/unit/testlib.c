@@ -375,8 +375,10 @@ struct nt_iface_irq *add_irq(struct nt_iface *ifc, uint32_t irq, int queue,
 	snprintf(name, sizeof(name), "%s-%s-%d", ifc->name, type, queue);
 	q->irq = irq;
 	q->name = xstrdup(name);
-	q->queue = queue;
-	snprintf(q->queue_type, sizeof(q->queue_type), "%s", type);
+	/* "rx", "tx" or "rxtx" @queue; -1 for the "other" vector */
+	q->kind = queue >= 0 ? NT_IRQ_DATA : NT_IRQ_OTHER;
+	q->rxq = queue >= 0 && strcmp(type, "tx") ? queue : -1;
+	q->txq = queue >= 0 && strcmp(type, "rx") ? queue : -1;
 	q->node = -1;
 	set_list(&q->affinity, affinity);
 	set_list(&q->effective_affinity, effective);

@@ -27,6 +27,17 @@ got=$(echo "$out" | jqr --arg i "$if" '.interfaces[] | select(.name == $i) |
 	.irqs[] | "\(.name) \(.queue_type) \(.queue)"' | sort)
 is "IRQ queues: rx 0, tx 0 and the other vector" "$got" \
 	"$(printf '%s\n' "$if null null" "$if-rx-0 rx 0" "$if-tx-0 tx 0")"
+# msi_irqs of the PCI function decide whose IRQs they are (lib/sys/irq.c)
+if [ -d "/sys/class/net/$if/device/msi_irqs" ]; then
+	got=$(echo "$out" | jqr --arg i "$if" '.interfaces[] | select(.name == $i) |
+		.irqs[] | "\(.name) \(.rule) \(.kind) \(.owner)"' | sort)
+	is "IRQ rule msi_irqs, kinds and owner in nettune show" "$got" \
+		"$(printf '%s\n' "$if msi_irqs other interface" \
+			"$if-rx-0 msi_irqs data interface" \
+			"$if-tx-0 msi_irqs data interface")"
+else
+	skip "no msi_irqs in this guest's sysfs: the msi_irqs rule is not tested"
+fi
 
 # --- apply rings = max, verify, drift, rollback
 cat > /tmp/rings-max.conf <<'P'

@@ -29,6 +29,16 @@ got=$(echo "$out" | jqr --arg i "$vmx" '.interfaces[] | select(.name == $i) |
 	.irqs[] | select(.queue != null) | "\(.name) \(.queue)"' | sort)
 is "$vmx: nettune maps each rxtx IRQ to its queue" "$got" \
 	"$(printf '%s\n' "$vmx-rxtx-0 0" "$vmx-rxtx-1 1" "$vmx-rxtx-2 2" "$vmx-rxtx-3 3")"
+if [ -d "/sys/class/net/$vmx/device/msi_irqs" ]; then
+	got=$(echo "$out" | jqr --arg i "$vmx" '.interfaces[] | select(.name == $i) |
+		.irqs[] | "\(.name) \(.rule) \(.kind) \(.rx_queue) \(.tx_queue)"' | sort)
+	is "$vmx: nettune show: rule msi_irqs, the event IRQ is no queue" "$got" \
+		"$(printf '%s\n' "$vmx-event-4 msi_irqs misc null null" \
+			"$vmx-rxtx-0 msi_irqs data 0 0" "$vmx-rxtx-1 msi_irqs data 1 1" \
+			"$vmx-rxtx-2 msi_irqs data 2 2" "$vmx-rxtx-3 msi_irqs data 3 3")"
+else
+	skip "$vmx: no msi_irqs in this guest's sysfs: the msi_irqs rule is not tested"
+fi
 
 # --- a driver without set_channels: refused, nothing changed
 cat > /tmp/chan2.conf <<'P'
