@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "util/file.h"
+#include "util/trust.h"
 
 int nt_file_write_all(int fd, const char *buf, size_t len)
 {
@@ -47,10 +48,25 @@ static int sync_dir(const char *path)
 	return ret;
 }
 
+/*
+ * A new file of our own: never an existing one, never through a symlink.
+ * A leftover of a crashed run is removed first (a symlink is removed, not
+ * followed); in a directory shared with others that fails, and so do we.
+ */
+static int create_new(const char *tmp, mode_t mode)
+{
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(tmp, flags, mode);
+
+	if (fd < 0 && errno == EEXIST && !unlink(tmp))
+		fd = open(tmp, flags, mode);
+	return fd;
+}
+
 int nt_file_replace(const char *path, const char *tmp, const char *text,
 		    mode_t mode, enum nt_file_step *step)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int fd = create_new(tmp, mode);
 	int ret;
 
 	if (fd < 0) {
@@ -98,17 +114,13 @@ int nt_file_write_atomic(const char *path, const char *text,
 	return ret;
 }
 
-int nt_file_read_text(const char *path, size_t max, char **text, size_t *len,
-		      struct nt_err *err)
+/* The whole of @fd; closes it. */
+static int read_fd(int fd, size_t max, char **text, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t size = 65536;
 	char *buf, *bigger;
 	int ret = 0;
 
-	if (fd < 0)
-		return nt_err_set(err, errno, "%s: cannot read: %s", path,
-				  strerror(errno));
 	buf = malloc(size + 1);
 	*len = 0;
 	while (buf && !ret) {
@@ -137,9 +149,48 @@ int nt_file_read_text(const char *path, size_t max, char **text, size_t *len,
 	else if (ret)
 		free(buf);
 	if (ret)
-		return nt_err_set(err, -ret, "%s: cannot read: %s", path,
-				  strerror(-ret));
+		return ret;
 	buf[*len] = '\0';
 	*text = buf;
 	return 0;
+}
+
+static int read_path(const char *path, int flags, size_t max, char **text,
+		     size_t *len, struct nt_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | flags);
+	int ret = fd < 0 ? -errno : read_fd(fd, max, text, len);
+
+	if (ret)
+		return nt_err_set(err, -ret, "%s: cannot read: %s", path,
+				  strerror(-ret));
+	return 0;
+}
+
+int nt_file_read_text(const char *path, size_t max, char **text, size_t *len,
+		      struct nt_err *err)
+{
+	return read_path(path, 0, max, text, len, err);
+}
+
+int nt_file_read_private(const char *path, size_t max, char **text,
+			 size_t *len, struct nt_err *err)
+{
+	return read_path(path, O_NOFOLLOW, max, text, len, err);
+}
+
+int nt_file_read_trusted(const char *path, size_t max, char **text,
+			 size_t *len, struct nt_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = nt_trust_fd(fd, path, err);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return read_fd(fd, max, text, len);
 }

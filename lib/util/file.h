@@ -34,7 +34,8 @@ enum nt_file_step {
  * nt_file_replace() - write @text and a newline to @tmp, fsync it, rename
  * it over @path and fsync the directory
  * @path: the file
- * @tmp: where it is written first, in the same directory
+ * @tmp: where it is written first, in the same directory; created new
+ *       (O_EXCL | O_NOFOLLOW), a leftover of a crashed run removed first
  * @text: NUL-terminated contents
  * @mode: permissions of @tmp when it is created
  * @step: out: on failure, the step that failed
@@ -73,5 +74,27 @@ int nt_file_write_atomic(const char *path, const char *text,
  */
 int nt_file_read_text(const char *path, size_t max, char **text, size_t *len,
 		      struct nt_err *err);
+
+/**
+ * nt_file_read_private() - nt_file_read_text() of a file in nettune's own
+ * state directory: a symlink in its place is refused (-ELOOP)
+ */
+int nt_file_read_private(const char *path, size_t max, char **text,
+			 size_t *len, struct nt_err *err);
+
+/**
+ * nt_file_read_trusted() - nt_file_read_text() of a file that steers apply
+ * @path: the file; the open file is checked with nt_trust_fd() before it
+ *        is read
+ * @max: as for nt_file_read_text()
+ * @text: as for nt_file_read_text()
+ * @len: as for nt_file_read_text()
+ * @err: set only when the file is refused (-EPERM, util/trust.h); other
+ *       errors are returned for the caller to word
+ *
+ * Return: 0, -EPERM, -EFBIG, -ENOMEM or another negative errno.
+ */
+int nt_file_read_trusted(const char *path, size_t max, char **text,
+			 size_t *len, struct nt_err *err);
 
 #endif
