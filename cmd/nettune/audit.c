@@ -156,12 +156,9 @@ static int parse(int argc, char **argv, struct audit_opts *o)
 		{ "help",       no_argument,       NULL, 'h' },
 		{ 0 }
 	};
-	const char *shortopts = ":i:jpf:r:h";
 	int c, ret = 0;
 
-	opterr = 0;
-	while (!ret &&
-	       (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while (!ret && (c = nt_getopt(argc, argv, "audit", longopts)) != -1) {
 		switch (c) {
 		case 'i':
 			ret = parse_interval(optarg, &o->interval);
@@ -173,10 +170,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
 		case 'r': o->root = optarg; break;
 		case OPT_COLOR: ret = parse_color(optarg, &o->color); break;
 		case 'h': audit_help(); return -1;
-		case ':':
-			return nt_option_error("audit", argv[optind - 1], true);
-		default:
-			return nt_option_error("audit", argv[optind - 1], false);
+		default: return NT_EXIT_FAIL;	/* NT_OPT_BAD: reported */
 		}
 	}
 	return ret ? ret : check_combination(o, argc, argv);

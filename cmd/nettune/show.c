@@ -47,17 +47,13 @@ static int parse(int argc, char **argv, struct show_opts *o)
 	};
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jr:f:h", longopts, NULL)) != -1) {
+	while ((c = nt_getopt(argc, argv, "show", longopts)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 'r': o->root = optarg; break;
 		case 'f': o->from = optarg; break;
 		case 'h': show_help(); return -1;
-		case ':':
-			return nt_usage_error("show", "option needs a value");
-		default:
-			return nt_usage_error("show", "unknown option");
+		default: return NT_EXIT_FAIL;	/* NT_OPT_BAD: reported */
 		}
 	}
 	if (o->root && o->from)

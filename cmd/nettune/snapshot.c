@@ -39,26 +39,23 @@ struct snapshot_opts {
 
 static int parse(int argc, char **argv, struct snapshot_opts *o)
 {
+	enum { OPT_NO_DRV = 256 };
 	static const struct option longopts[] = {
 		{ "json",            no_argument,       NULL, 'j' },
 		{ "root",            required_argument, NULL, 'r' },
-		{ "no-driver-stats", no_argument,       NULL, 'S' },
+		{ "no-driver-stats", no_argument,       NULL, OPT_NO_DRV },
 		{ "help",            no_argument,       NULL, 'h' },
 		{ 0 }
 	};
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jr:h", longopts, NULL)) != -1) {
+	while ((c = nt_getopt(argc, argv, "snapshot", longopts)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
 		case 'r': o->root = optarg; break;
-		case 'S': o->no_driver_stats = true; break;
+		case OPT_NO_DRV: o->no_driver_stats = true; break;
 		case 'h': snapshot_help(); return -1;
-		case ':':
-			return nt_usage_error("snapshot", "option needs a value");
-		default:
-			return nt_usage_error("snapshot", "unknown option");
+		default: return NT_EXIT_FAIL;	/* NT_OPT_BAD: reported */
 		}
 	}
 	return 0;

@@ -38,22 +38,6 @@ bool nt_tuning_opt(struct nt_tuning_opts *o, int c, const char *arg,
 	return false;
 }
 
-/* getopt's short option string from the long options that have one */
-static void short_opts(const struct option *longopts, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[n++] = ':';
-	for (; longopts->name && n + 3 < size; longopts++) {
-		if (longopts->val >= 256 || longopts->flag)
-			continue;
-		buf[n++] = longopts->val;
-		if (longopts->has_arg == required_argument)
-			buf[n++] = ':';
-	}
-	buf[n] = '\0';
-}
-
 int nt_tuning_parse(int argc, char **argv, const char *verb,
 		    const struct option *longopts, struct nt_tuning_opts *o,
 		    void (*help)(void),
@@ -61,25 +45,20 @@ int nt_tuning_parse(int argc, char **argv, const char *verb,
 				 const char **bad),
 		    void *ctx)
 {
-	char shortopts[64];
 	int c;
 
-	short_opts(longopts, shortopts, sizeof(shortopts));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((c = nt_getopt(argc, argv, verb, longopts)) != -1) {
 		const char *bad = NULL;
 
+		if (c == NT_OPT_BAD)
+			return NT_EXIT_FAIL;
 		if (c == 'h') {
 			help();
 			return -1;
 		}
-		if (c == ':')
-			return nt_usage_error(verb, "option needs a value");
-		if (c == '?')
-			return nt_usage_error(verb, "unknown option");
 		if (!nt_tuning_opt(o, c, optarg, &bad) &&
 		    (!extra || extra(c, optarg, ctx, &bad)))
-			bad = bad ? bad : "unknown option";
+			bad = bad ? bad : "option not handled (a bug)";
 		if (bad)
 			return nt_usage_error(verb, bad);
 	}
@@ -137,38 +116,72 @@ static int print_plan_json(const struct nt_plan *plan)
 	return 0;
 }
 
+struct widths {
+	int knob, subject, cur, target;
+};
+
+static void widen(struct widths *w, const struct nt_change *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+#define WIDEN(w, s) do { if ((int)strlen(s) > (w)) (w) = strlen(s); } while (0)
+		WIDEN(w->knob, v[i].knob);
+		WIDEN(w->subject, v[i].subject);
+		WIDEN(w->cur, v[i].current);
+		WIDEN(w->target, v[i].target);
+#undef WIDEN
+	}
+}
+
+static void print_rows(const struct widths *w, const struct nt_change *v,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct nt_change *c = &v[i];
+
+		printf("%-*s  %-*s  %-*s  %-*s  %s%s\n", w->knob, c->knob,
+		       w->subject, c->subject, w->cur,
+		       c->current[0] ? c->current : "-", w->target,
+		       c->target[0] ? c->target : "-", c->reason,
+		       c->later ? " (preview: resolved again after the channel change)" : "");
+	}
+}
+
+/* What apply resolves after the channel change, and what a bound keeps. */
+static void print_plan_notes(const struct widths *w, const struct nt_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_later; i++) {
+		const struct nt_plan_later *l = &plan->later[i];
+
+		printf("after the channel change of %s: [%s] %s = %s (%s:%d) is resolved on its new queues\n",
+		       l->iface, l->e.section, l->e.key, l->e.value, l->e.file,
+		       l->e.line);
+	}
+	if (!plan->n_kept)
+		return;
+	printf("left alone (not written, each with the reason):\n");
+	print_rows(w, plan->kept, plan->n_kept);
+}
+
 int nt_print_plan(const struct nt_plan *plan, bool json)
 {
-	int w_knob = 4, w_subject = 7, w_cur = 7, w_target = 6;
+	struct widths w = { 4, 7, 7, 6 };
 
 	if (json)
 		return print_plan_json(plan);
+	widen(&w, plan->v, plan->n);
+	widen(&w, plan->kept, plan->n_kept);
 	if (!plan->n) {
 		printf("nothing to change: this host already matches %s\n",
 		       plan->profile);
+		print_plan_notes(&w, plan);
 		return 0;
 	}
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct nt_change *c = &plan->v[i];
-
-#define WIDEN(w, s) do { if ((int)strlen(s) > (w)) (w) = strlen(s); } while (0)
-		WIDEN(w_knob, c->knob);
-		WIDEN(w_subject, c->subject);
-		WIDEN(w_cur, c->current);
-		WIDEN(w_target, c->target);
-#undef WIDEN
-	}
-	printf("%-*s  %-*s  %-*s  %-*s  %s\n", w_knob, "KNOB", w_subject,
-	       "SUBJECT", w_cur, "CURRENT", w_target, "TARGET", "REASON");
-	for (size_t i = 0; i < plan->n; i++) {
-		const struct nt_change *c = &plan->v[i];
-
-		printf("%-*s  %-*s  %-*s  %-*s  %s\n", w_knob, c->knob,
-		       w_subject, c->subject, w_cur,
-		       c->current[0] ? c->current : "-", w_target,
-		       c->target[0] ? c->target : "-", c->reason);
-	}
+	printf("%-*s  %-*s  %-*s  %-*s  %s\n", w.knob, "KNOB", w.subject,
+	       "SUBJECT", w.cur, "CURRENT", w.target, "TARGET", "REASON");
+	print_rows(&w, plan->v, plan->n);
 	printf("%zu change%s from profile %s\n", plan->n,
 	       plan->n == 1 ? "" : "s", plan->profile);
+	print_plan_notes(&w, plan);
 	return 0;
 }
+

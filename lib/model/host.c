@@ -100,6 +100,8 @@ void nt_host_free(struct nt_host *host)
 		free(host->sysctls[i].value);
 	}
 	free(host->sysctls);
+	free(host->kernel_has.qdiscs);
+	free(host->kernel_has.congestion);
 	free(host->softnet);
 	nt_interrupts_free(&host->interrupts);
 	nt_softirqs_free(&host->softirqs);
@@ -284,6 +286,30 @@ static int counters_copy(struct nt_counters *dst, const struct nt_counters *src)
 	return 0;
 }
 
+/**
+ * nt_counters_assign() - make @dst a copy of @src
+ * @dst: counters, overwritten; their memory is reused when it holds @src
+ * @src: counters to copy, not @dst
+ *
+ * Allocates only when @src has more counters than @dst's memory holds.
+ * Return: 0, or -ENOMEM with @dst unchanged.
+ */
+int nt_counters_assign(struct nt_counters *dst, const struct nt_counters *src)
+{
+	if (src->n > counters_cap(dst->n)) {
+		struct nt_counter *v;
+
+		v = realloc(dst->v, counters_cap(src->n) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		dst->v = v;
+	}
+	if (src->n)
+		memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	dst->n = src->n;
+	return 0;
+}
+
 static int rxq_copy(struct nt_iface *dst, const struct nt_iface *src)
 {
 	if (!dup_array(&dst->rxq, src->rxq, src->n_rxq, sizeof(*src->rxq)))
@@ -395,10 +421,23 @@ static int sysctls_copy(struct nt_host *dst, const struct nt_host *src)
 	if (!dst->sysctls)
 		return -ENOMEM;
 	dst->n_sysctls = src->n_sysctls;
-	for (size_t i = 0; i < src->n_sysctls; i++)
+	for (size_t i = 0; i < src->n_sysctls; i++) {
+		dst->sysctls[i].read_only = src->sysctls[i].read_only;
 		if (!dup_str(&dst->sysctls[i].name, src->sysctls[i].name) ||
 		    !dup_str(&dst->sysctls[i].value, src->sysctls[i].value))
 			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int kernel_has_copy(struct nt_kernel_has *dst,
+			   const struct nt_kernel_has *src)
+{
+	*dst = *src;
+	dst->qdiscs = dst->congestion = NULL;
+	if (!dup_str(&dst->qdiscs, src->qdiscs) ||
+	    !dup_str(&dst->congestion, src->congestion))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -473,6 +512,7 @@ int nt_host_copy(struct nt_host *dst, const struct nt_host *src)
 	dst->nodes = NULL;
 	dst->ifaces = NULL;
 	dst->sysctls = NULL;
+	dst->kernel_has.qdiscs = dst->kernel_has.congestion = NULL;
 	dst->softnet = NULL;
 	dst->interrupts = (struct nt_interrupts){ 0 };
 	dst->softirqs = (struct nt_softirqs){ 0 };
@@ -487,6 +527,8 @@ int nt_host_copy(struct nt_host *dst, const struct nt_host *src)
 		ret = ifaces_copy(dst, src);
 	if (!ret)
 		ret = sysctls_copy(dst, src);
+	if (!ret)
+		ret = kernel_has_copy(&dst->kernel_has, &src->kernel_has);
 	if (!ret && !dup_array(&dst->softnet, src->softnet, src->n_softnet,
 			       sizeof(*src->softnet)))
 		ret = -ENOMEM;

@@ -31,6 +31,8 @@
 /* What one interface of the shape owns in the scratch area. */
 struct iface_slot {
 	size_t q_off, q_cap;		/* its queue rows in the pool */
+	size_t q_base;			/* rows of the shape; up to q_cap
+					 * when channels are added later */
 	size_t ds_off, ds_n;		/* its driver counters' names */
 	size_t irq_off, irq_n;		/* its IRQs' rows and rates */
 };
@@ -111,13 +113,33 @@ static size_t iface_queues(const struct nt_iface *ifc,
 {
 	size_t n = max_size(ifc->n_rxq, ifc->n_txq);
 
-	for (size_t i = 0; i < ifc->n_irqs; i++)
-		n = max_size(n, queue_limit(ifc->irqs[i].queue));
+	for (size_t i = 0; i < ifc->n_irqs; i++) {
+		const struct nt_iface_irq *irq = &ifc->irqs[i];
+
+		if (!nt_irq_is_queue(irq))
+			continue;
+		n = max_size(n, queue_limit(irq->rxq));
+		n = max_size(n, queue_limit(irq->txq));
+	}
 	for (size_t i = 0; i < n_ids; i++)
 		if (ids[i].id.kind != NT_DRVSTAT_OTHER &&
 		    ids[i].id.kind != NT_DRVSTAT_XDP)
 			n = max_size(n, queue_limit(ids[i].id.queue));
 	return min_size(n, NT_TOP_MAX_QUEUES);
+}
+
+/*
+ * Queue rows the channel maxima allow: ethtool -L can add queues while
+ * top runs, and their driver counters then need rows of their own.
+ */
+static size_t channel_queues(const struct nt_iface *ifc)
+{
+	const struct nt_channels *ch = &ifc->channels;
+
+	if (ch->state != NT_STATE_OK)
+		return 0;
+	return min_size((size_t)ch->combined_max +
+			max_size(ch->rx_max, ch->tx_max), NT_TOP_MAX_QUEUES);
 }
 
 static bool is_drop(const struct nt_drvstat_id *id)
@@ -228,7 +250,8 @@ static int scratch_alloc(struct nt_top_scratch *s, const struct nt_host *h)
 
 		parse_counters(s->ids + sl->ds_off, &ifc->driver_stats);
 		sl->q_off = n_q;
-		sl->q_cap = iface_queues(ifc, s->ids + sl->ds_off, sl->ds_n);
+		sl->q_base = iface_queues(ifc, s->ids + sl->ds_off, sl->ds_n);
+		sl->q_cap = max_size(sl->q_base, channel_queues(ifc));
 		n_q += sl->q_cap;
 	}
 	s->queues = calloc(n_q + 1, sizeof(*s->queues));
@@ -583,13 +606,16 @@ static void fill_queue(struct nt_top_queue *q, int index,
 	q->irqs = q->rx_pps = q->tx_pps = q->drops = -1;
 	for (size_t j = 0; j < ifc->n_irqs; j++) {
 		const struct nt_iface_irq *irq = &ifc->irqs[j];
+		bool on_rx = nt_irq_is_queue(irq) && irq->rxq == index;
+		bool on_tx = nt_irq_is_queue(irq) && irq->txq == index;
 
-		if (irq->queue != index)
+		/* "tx 0 + rx 3" is a row of queue 0 and one of queue 3 */
+		if (!on_rx && !on_tx)
 			continue;
 		if (q->irq < 0)
 			q->irq = irq->irq;
-		rx |= strcmp(irq->queue_type, "tx") != 0;
-		tx |= strcmp(irq->queue_type, "rx") != 0;
+		rx |= on_rx;
+		tx |= on_tx;
 		if (j < n_rates && rates[j] >= 0)
 			add_known(&q->irqs, rates[j]);
 		if (n < QUEUE_MASKS_MAX)
@@ -645,32 +671,69 @@ static void driver_counter(struct nt_top_nic *r, const struct drv_slot *d,
 	}
 }
 
-static void driver_rates(struct nt_top_nic *r, const struct nt_top_scratch *s,
-			 const struct iface_slot *sl,
-			 const struct nt_iface *ifc, const struct nt_iface *p,
-			 double secs)
+/* Families whose total drop counter a driver gives, as bits of a hash. */
+#define TOTAL_BITS	1024
+
+/*
+ * A set of another shape than the cached one (ethtool -L changed it):
+ * the families of its drop totals, so that a per-queue drop counter with a
+ * total still counts once.  Parses every name; allocates nothing.
+ */
+static void drop_totals(const struct nt_counters *c, uint64_t *bits)
+{
+	struct nt_drvstat_id id;
+
+	memset(bits, 0, TOTAL_BITS / 8);
+	for (size_t j = 0; j < c->n; j++) {
+		nt_drvstat_parse(c->v[j].name, &id);
+		if (id.queue < 0 && is_drop(&id))
+			bits[id.family % TOTAL_BITS / 64] |=
+				1ull << (id.family % 64);
+	}
+}
+
+static bool has_total(const uint64_t *bits, const struct nt_drvstat_id *id)
+{
+	return bits[id->family % TOTAL_BITS / 64] & (1ull << (id->family % 64));
+}
+
+/* The driver counters' rates; returns the queues they name. */
+static size_t driver_rates(struct nt_top_nic *r,
+			   const struct nt_top_scratch *s,
+			   const struct iface_slot *sl,
+			   const struct nt_iface *ifc,
+			   const struct nt_iface *p, double secs)
 {
 	const struct nt_counters *pc = p ? &p->driver_stats : NULL;
 	bool cached = sl->ds_n == ifc->driver_stats.n;
 	bool link_ok = ifc->link_stats_state == NT_STATE_OK;
+	uint64_t totals[TOTAL_BITS / 64];
+	size_t named = 0;
 
 	r->driver_drops = -1;
+	if (!cached)
+		drop_totals(&ifc->driver_stats, totals);
 	for (size_t j = 0; j < ifc->driver_stats.n; j++) {
 		const struct nt_counter *c = &ifc->driver_stats.v[j];
 		const struct drv_slot *d = &s->ids[sl->ds_off + j];
 		struct drv_slot parsed = { .covered = false };
 
-		/* another shape: parsed now, totals not told apart */
+		/* another shape: parsed now */
 		if (!cached) {
 			nt_drvstat_parse(c->name, &parsed.id);
+			parsed.covered = parsed.id.queue >= 0 &&
+					 is_drop(&parsed.id) &&
+					 has_total(totals, &parsed.id);
 			d = &parsed;
 		}
 		if (d->id.kind == NT_DRVSTAT_OTHER ||
 		    d->id.kind == NT_DRVSTAT_XDP || c->value < 0)
 			continue;
+		named = max_size(named, queue_limit(d->id.queue));
 		driver_counter(r, d, c->name, link_ok,
 			       counter_rate(pc, j, c, secs));
 	}
+	return named;
 }
 
 static bool nic_idle(const struct nt_top_nic *r)
@@ -697,7 +760,10 @@ static void fill_nic(const struct nt_top_scratch *s, struct nt_top_nic *r,
 	for (size_t q = 0; q < r->n_queues; q++)
 		fill_queue(&r->queues[q], (int)q, ifc,
 			   s->irq_rate + sl->irq_off, sl->irq_n);
-	driver_rates(r, s, sl, ifc, p, secs);
+	/* rows past the shape's while the driver names such queues */
+	r->n_queues = min_size(sl->q_cap,
+			       max_size(sl->q_base,
+					driver_rates(r, s, sl, ifc, p, secs)));
 	r->idle = nic_idle(r);
 }
 

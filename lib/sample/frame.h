@@ -149,7 +149,9 @@ struct nt_top_frame {
  * NIC row per interface with a queue row per queue (the most of its rx
  * and tx queues, its queue IRQs and the queues its driver counters name),
  * a qdisc row per qdisc of every interface.  Later looks with more of
- * anything show only as many as @shape had.
+ * anything show only as many as @shape had, but for queues: rows are kept
+ * up to the channel maxima, for the counters of queues that ethtool -L
+ * adds later.
  *
  * Return: 0 or -ENOMEM.
  */

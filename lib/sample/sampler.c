@@ -115,9 +115,11 @@ struct nt_sampler {
 
 	/* driver statistics: interfaces that had them, one buffer */
 	uint32_t *drv;
+	struct nt_counters *drv_sets;	/* each one's set as last read */
 	size_t n_drv;
 	void *drvbuf;
 	size_t drvbuf_size;
+	bool keep_shape;		/* a changed set keeps its counters */
 
 	/* listeners: the dump lands here, then is copied to the host */
 	struct nt_sockdiag *sd;
@@ -648,6 +650,38 @@ static int read_qdiscs(struct tick *t, struct nt_err *err)
 
 /* Driver statistics and listeners ---------------------------------------- */
 
+/*
+ * The devices whose driver counters a tick reads: physical NICs, and
+ * virtual devices that use more than one queue (a veth set up for XDP or
+ * per-queue steering: its per-queue counters are its own).  The many
+ * single-queue veths, bridges and vlans of a container host repeat their
+ * link counters.
+ */
+static bool samples_driver_stats(const struct nt_iface *ifc)
+{
+	return !ifc->is_virtual || ifc->n_rxq > 1 || ifc->n_txq > 1;
+}
+
+/*
+ * A zeroed buffer for @n statistics (valgrind cannot tell that
+ * ETHTOOL_GSTATS writes it); on failure the old one is kept.
+ */
+static int drvbuf_fit(struct nt_sampler *s, size_t n)
+{
+	size_t size = nt_ethtool_stats_size(n);
+	void *buf;
+
+	if (s->drvbuf && size <= s->drvbuf_size)
+		return 0;
+	buf = calloc(1, size);
+	if (!buf)
+		return -ENOMEM;
+	free(s->drvbuf);
+	s->drvbuf = buf;
+	s->drvbuf_size = size;
+	return 0;
+}
+
 static int drv_prepare(struct nt_sampler *s, const struct nt_host *shape)
 {
 	size_t most = 0;
@@ -655,29 +689,80 @@ static int drv_prepare(struct nt_sampler *s, const struct nt_host *shape)
 	if (!shape->n_ifaces)
 		return 0;
 	s->drv = malloc(shape->n_ifaces * sizeof(*s->drv));
-	if (!s->drv)
+	s->drv_sets = calloc(shape->n_ifaces, sizeof(*s->drv_sets));
+	if (!s->drv || !s->drv_sets)
 		return -ENOMEM;
 	for (size_t i = 0; i < shape->n_ifaces; i++) {
 		const struct nt_iface *ifc = &shape->ifaces[i];
 
-		if (ifc->is_virtual || ifc->driver_stats_state != NT_STATE_OK ||
+		if (!samples_driver_stats(ifc) ||
+		    ifc->driver_stats_state != NT_STATE_OK ||
 		    !ifc->driver_stats.n)
 			continue;
+		if (nt_counters_assign(&s->drv_sets[s->n_drv],
+				       &ifc->driver_stats))
+			return -ENOMEM;
 		s->drv[s->n_drv++] = (uint32_t)i;
 		if (ifc->driver_stats.n > most)
 			most = ifc->driver_stats.n;
 	}
-	if (!s->n_drv)
-		return 0;
-	s->drvbuf_size = nt_ethtool_stats_size(most);
-	/* zeroed: valgrind cannot tell that ETHTOOL_GSTATS writes it */
-	s->drvbuf = calloc(1, s->drvbuf_size);
-	return s->drvbuf ? 0 : -ENOMEM;
+	return s->n_drv ? drvbuf_fit(s, most) : 0;
 }
 
 /*
- * A device gone or changed (its statistics no longer the look's) keeps
- * its counters; only when every device fails is the source failed.
+ * The driver's set changed (ethtool -L): read names and values again.
+ * The new set becomes the device's in this host and the one the sampler
+ * remembers for the other host of the pair.
+ */
+static int drv_reread(struct nt_sampler *s, size_t k, struct nt_iface *ifc)
+{
+	struct nt_counters fresh = { 0 };
+	int ret;
+
+	ret = nt_ethtool_driver_stats(ifc->name, &fresh, NULL);
+	if (!ret && (drvbuf_fit(s, fresh.n) ||
+		     nt_counters_assign(&ifc->driver_stats, &fresh)))
+		ret = -ENOMEM;
+	if (ret) {
+		nt_counters_free(&fresh);
+		return ret;
+	}
+	nt_counters_free(&s->drv_sets[k]);
+	s->drv_sets[k] = fresh;
+	return 0;
+}
+
+/*
+ * One device's driver counters, in place.  After a change of the
+ * driver's set (-ESTALE) the host takes the set the sampler read last,
+ * as the other host of the pair did a tick ago, or the set is read
+ * again: the only allocations of a tick, and only after such a change.
+ */
+static int drv_fill(struct nt_sampler *s, size_t k, struct nt_iface *ifc)
+{
+	const struct nt_counters *last = &s->drv_sets[k];
+	int ret;
+
+	ret = nt_ethtool_driver_stats_fill(ifc->name, &ifc->driver_stats,
+					   s->drvbuf, s->drvbuf_size, NULL);
+	if (ret != -ESTALE || s->keep_shape)
+		return ret;
+	if (ifc->driver_stats.n != last->n) {
+		if (nt_counters_assign(&ifc->driver_stats, last))
+			return -ENOMEM;
+		ret = nt_ethtool_driver_stats_fill(ifc->name,
+						   &ifc->driver_stats,
+						   s->drvbuf, s->drvbuf_size,
+						   NULL);
+		if (ret != -ESTALE)
+			return ret;
+	}
+	return drv_reread(s, k, ifc);
+}
+
+/*
+ * A device gone keeps its counters; only when every device fails is the
+ * source failed.
  */
 static int read_driver_stats(struct tick *t)
 {
@@ -691,10 +776,7 @@ static int read_driver_stats(struct tick *t)
 
 		if (ifc->driver_stats_state != NT_STATE_OK)
 			continue;
-		ret = nt_ethtool_driver_stats_fill(ifc->name,
-						   &ifc->driver_stats,
-						   s->drvbuf, s->drvbuf_size,
-						   NULL);
+		ret = drv_fill(s, k, ifc);
 		if (ret)
 			last = ret;
 		else
@@ -777,16 +859,16 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * A tick reads driver counters of physical NICs only: those of virtual
- * devices would stay as the first look saw them, and the audit would judge
- * every one of them again on every tick for a rate of 0.
+ * Driver counters a tick does not read would stay as the first look saw
+ * them, and the audit would judge every one of them again on every tick
+ * for a rate of 0.
  */
-static void drop_virtual_driver_stats(struct nt_host *host)
+static void drop_unsampled_driver_stats(struct nt_host *host)
 {
 	for (size_t i = 0; i < host->n_ifaces; i++) {
 		struct nt_iface *ifc = &host->ifaces[i];
 
-		if (!ifc->is_virtual)
+		if (samples_driver_stats(ifc))
 			continue;
 		nt_counters_free(&ifc->driver_stats);
 		ifc->driver_stats_state = NT_STATE_UNKNOWN;
@@ -824,7 +906,7 @@ int nt_sample_shape(struct nt_host *host)
 	}
 	t->n = kept;
 	free(nic);
-	drop_virtual_driver_stats(host);
+	drop_unsampled_driver_stats(host);
 	return 0;
 }
 
@@ -928,6 +1010,11 @@ int nt_sampler_read(struct nt_sampler *s, struct nt_host *host,
 	return nt_err_set(err, t.first.code, "%s", t.first.msg);
 }
 
+void nt_sampler_keep_shape(struct nt_sampler *s)
+{
+	s->keep_shape = true;
+}
+
 void nt_sampler_close(struct nt_sampler *s)
 {
 	if (!s)
@@ -945,6 +1032,9 @@ void nt_sampler_close(struct nt_sampler *s)
 	free(s->counts);
 	nt_rtstats_close(s->rts);
 	free(s->ifx);
+	for (size_t k = 0; s->drv_sets && k < s->n_drv; k++)
+		nt_counters_free(&s->drv_sets[k]);
+	free(s->drv_sets);
 	free(s->drv);
 	free(s->drvbuf);
 	nt_sockdiag_close(s->sd);

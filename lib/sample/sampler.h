@@ -13,15 +13,20 @@
  *   qdisc counters  one RTM_GETQDISC dump, libmnl
  *   softnet, softirqs, the NIC rows of interrupts, netstat, snmp, snmp6,
  *   sockstat(6), uptime                       pread of /proc under the root
- *   driver counters one ETHTOOL_GSTATS ioctl per non-virtual interface that
- *                   had them in the first look
+ *   driver counters one ETHTOOL_GSTATS ioctl per interface that had them
+ *                   in the first look: physical NICs, and virtual devices
+ *                   with more than one queue
  *   listeners       one sock_diag dump per family (when the first look had
  *                   NT_SRC_SOCKDIAG)
  *
  * With a --root other than "/" only the /proc files are read, as nt_collect
  * does.  Objects that appear after the first look are not shown (their
  * configuration was never read); objects that vanish keep their last
- * counters, which then give a rate of 0.
+ * counters, which then give a rate of 0.  The one exception is a driver
+ * whose set of statistics changes (ethtool -L adds or removes per-queue
+ * counters): the tick reads the new set's names once and the device's
+ * driver_stats take its shape, so a host's driver_stats may differ from
+ * the other host's of the pair for one tick.
  */
 
 #include "model/host.h"
@@ -35,7 +40,8 @@ struct nt_sampler;
  *
  * Drops the /proc/interrupts rows that belong to no interface (a tick then
  * parses only the NIC rows) and the driver counters of virtual devices
- * (a tick reads those of physical NICs only), nothing else.
+ * with one queue (a tick reads those of physical NICs and multi-queue
+ * virtual devices only), nothing else.
  * Return: 0 or -ENOMEM.
  */
 int nt_sample_shape(struct nt_host *host);
@@ -66,6 +72,14 @@ int nt_sampler_open(struct nt_sampler **out, const struct nt_host *shape,
  */
 int nt_sampler_read(struct nt_sampler *s, struct nt_host *host,
 		    struct nt_err *err);
+
+/**
+ * nt_sampler_keep_shape() - never change the shape of a host's counters
+ *
+ * For a recording, whose counter order is fixed at its start: a device
+ * whose driver statistics change keeps its last counters instead.
+ */
+void nt_sampler_keep_shape(struct nt_sampler *s);
 
 void nt_sampler_close(struct nt_sampler *s);
 

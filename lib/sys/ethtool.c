@@ -756,6 +756,56 @@ int nt_ethtool_linkmode_dump(struct nt_ethtool *eth, nt_linkmode_cb cb,
 }
 
 /*
+ * One message of a dump, parsed as the dumps above parse it: for the fuzz
+ * harnesses (tests/fuzz/), which feed raw bytes without a socket.
+ */
+static int dump_one(struct eth_dump *d, const struct nlmsghdr *nlh)
+{
+	if (dump_msg_cb(nlh, d) < MNL_CB_STOP)
+		return -EBADMSG;
+	return d->ret;
+}
+
+int nt_ethtool_rings_msg(const struct nlmsghdr *nlh, nt_rings_cb cb,
+			 void *arg)
+{
+	struct nt_rings rings;
+	struct eth_dump d = {
+		.o = { .ops = &rings_ops, .obj = &rings },
+		.rings_cb = cb,
+		.arg = arg,
+	};
+
+	return dump_one(&d, nlh);
+}
+
+int nt_ethtool_channels_msg(const struct nlmsghdr *nlh, nt_channels_cb cb,
+			    void *arg)
+{
+	struct nt_channels channels;
+	struct eth_dump d = {
+		.o = { .ops = &channels_ops, .obj = &channels },
+		.channels_cb = cb,
+		.arg = arg,
+	};
+
+	return dump_one(&d, nlh);
+}
+
+int nt_ethtool_linkmode_msg(const struct nlmsghdr *nlh, nt_linkmode_cb cb,
+			    void *arg)
+{
+	struct nt_linkmode mode;
+	struct eth_dump d = {
+		.o = { .ops = &linkmode_ops, .obj = &mode },
+		.linkmode_cb = cb,
+		.arg = arg,
+	};
+
+	return dump_one(&d, nlh);
+}
+
+/*
  * The ioctl socket is opened once and kept: one socket per call cost two
  * syscalls per device, which shows with thousands of devices.
  */
@@ -833,6 +883,7 @@ int nt_ethtool_drvinfo(const char *ifname, char *driver, size_t driver_size,
 
 /* A bound far above any driver (mlx5 has a few thousand). */
 #define ETH_MAX_STATS	(1u << 20)
+#define STATS_TRIES	3	/* reads of a set that changes meanwhile */
 
 static int stats_count(const char *ifname, uint32_t *n, struct nt_err *err)
 {
@@ -956,24 +1007,16 @@ static int stats_read(const char *ifname, uint32_t n,
 		return ret;
 	/* The driver's set can change between the calls (channels). */
 	if (names->len != n || values->n_stats != n)
-		return nt_err_set(err, EAGAIN,
-				  "%s: driver statistics changed while read, try again",
-				  ifname);
+		return -EAGAIN;
 	return 0;
 }
 
-/**
- * nt_ethtool_driver_stats() - the driver's statistics (ethtool -S)
- * @ifname: device
- * @stats: name/value pairs appended in the driver's order; names longer
- *         than NT_COUNTER_LEN - 1 are cut
- * @err: error message; not set for -EOPNOTSUPP
- *
- * Return: 0, -EOPNOTSUPP (nothing appended) for a device without
- * statistics, other negative errno.
+/*
+ * Count, then names and values into buffers of that count; -EAGAIN when
+ * the set changed between the calls.
  */
-int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
-			    struct nt_err *err)
+static int stats_read_once(const char *ifname, struct nt_counters *stats,
+			   struct nt_err *err)
 {
 	struct ethtool_gstrings *names = NULL;
 	struct ethtool_stats *values = NULL;
@@ -991,11 +1034,40 @@ int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
 		ret = stats_read(ifname, n, names, values, err);
 	if (!ret)
 		ret = stats_add(stats, names, values);
+	free(names);
+	free(values);
+	return ret;
+}
+
+/**
+ * nt_ethtool_driver_stats() - the driver's statistics (ethtool -S)
+ * @ifname: device
+ * @stats: name/value pairs appended in the driver's order; names longer
+ *         than NT_COUNTER_LEN - 1 are cut
+ * @err: error message; not set for -EOPNOTSUPP
+ *
+ * ETHTOOL_GSSET_INFO, ETHTOOL_GSTRINGS and ETHTOOL_GSTATS; when the set
+ * changes between them (channels changed), the whole read is done again.
+ *
+ * Return: 0, -EOPNOTSUPP (nothing appended) for a device without
+ * statistics, -EAGAIN when the set changed on every try, other negative
+ * errno.
+ */
+int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
+			    struct nt_err *err)
+{
+	int ret, tries = STATS_TRIES;
+
+	/* a channel change between the calls: count and read again */
+	do
+		ret = stats_read_once(ifname, stats, err);
+	while (ret == -EAGAIN && --tries);
+	if (ret == -EAGAIN)
+		nt_err_set(err, EAGAIN, "%s: driver statistics changed while "
+			   "read %d times, try again", ifname, STATS_TRIES);
 	if (ret == -ENOMEM)
 		nt_err_set(err, ENOMEM, "%s: driver statistics: out of memory",
 			   ifname);
-	free(names);
-	free(values);
 	return ret;
 }
 

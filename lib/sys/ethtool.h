@@ -78,6 +78,27 @@ int nt_ethtool_channels_dump(struct nt_ethtool *eth, nt_channels_cb cb,
 int nt_ethtool_linkmode_dump(struct nt_ethtool *eth, nt_linkmode_cb cb,
 			     void *arg, struct nt_err *err);
 
+struct nlmsghdr;
+
+/**
+ * nt_ethtool_rings_msg() - one reply of the nt_ethtool_rings_dump() dump
+ * @nlh: the message, within a buffer checked with mnl_nlmsg_ok()
+ * @cb: called when @nlh is a RINGS_GET reply
+ * @arg: passed to @cb
+ *
+ * Parsed by the dump's own code, without a socket: the fuzz harness
+ * (tests/fuzz/) feeds it raw bytes.
+ * Return: 0, the non-zero return of @cb, or -EBADMSG for a malformed reply.
+ */
+int nt_ethtool_rings_msg(const struct nlmsghdr *nlh, nt_rings_cb cb,
+			 void *arg);
+/** nt_ethtool_channels_msg() - as nt_ethtool_rings_msg(), CHANNELS_GET */
+int nt_ethtool_channels_msg(const struct nlmsghdr *nlh, nt_channels_cb cb,
+			    void *arg);
+/** nt_ethtool_linkmode_msg() - as nt_ethtool_rings_msg(), LINKMODES_GET */
+int nt_ethtool_linkmode_msg(const struct nlmsghdr *nlh, nt_linkmode_cb cb,
+			    void *arg);
+
 /**
  * nt_ethtool_rings_set() - RINGS_SET of one ring size
  * @attr: NT_RING_RX or NT_RING_TX
@@ -112,8 +133,10 @@ int nt_ethtool_drvinfo(const char *ifname, char *driver, size_t driver_size,
  * @ifname: device
  * @stats: filled with name/value pairs in the driver's order
  *
- * ETHTOOL_GSSET_INFO, ETHTOOL_GSTRINGS and ETHTOOL_GSTATS.  A device with no
- * statistics gives -EOPNOTSUPP and an empty @stats.
+ * ETHTOOL_GSSET_INFO, ETHTOOL_GSTRINGS and ETHTOOL_GSTATS, all again when
+ * the set changed between them (ethtool -L); -EAGAIN after a few such
+ * tries.  A device with no statistics gives -EOPNOTSUPP and an empty
+ * @stats.
  */
 int nt_ethtool_driver_stats(const char *ifname, struct nt_counters *stats,
 			    struct nt_err *err);

@@ -605,6 +605,40 @@ static void test_backwards(void **state)
 	assert_rate(cpu_row(&x->f, 1)->dropped, 0);
 }
 
+/*
+ * ethtool -L while top runs: the driver's set of counters changes shape.
+ * Queue rows go up to the channel maxima for the queues the counters
+ * name, a new counter starts at a rate of 0, and a per-queue drop counter
+ * with a driver total still counts once.
+ */
+static void test_channel_change(void **state)
+{
+	struct fixture *x = *state;
+	struct nt_iface *ifc = &x->cur.ifaces[0];
+	const struct nt_top_nic *n;
+
+	nt_top_frame_free(&x->f);
+	x->prev.ifaces[0].channels.state = NT_STATE_OK;
+	x->prev.ifaces[0].channels.combined_max = 4;
+	assert_int_equal(nt_top_frame_init(&x->f, &x->prev), 0);
+	nt_top_frame_fill(&x->f, &x->prev, &x->cur);
+	assert_int_equal(nic_row(&x->f, "eth0")->n_queues, 2);
+
+	add_counter(&ifc->driver_stats, "rx_queue_3_drops", 1000000);
+	nt_top_frame_fill(&x->f, &x->prev, &x->cur);
+	n = nic_row(&x->f, "eth0");
+	assert_string_equal(n->name, "eth0");
+	assert_int_equal(n->n_queues, 4);
+	assert_rate(n->queues[3].drops, 0);
+	assert_rate(n->queues[2].drops, -1);
+	assert_rate(n->queues[0].drops, 7);
+	assert_rate(n->driver_drops, 7);
+
+	ifc->driver_stats.n--;
+	nt_top_frame_fill(&x->f, &x->prev, &x->cur);
+	assert_int_equal(nic_row(&x->f, "eth0")->n_queues, 2);
+}
+
 static void assert_cpu_order(const struct nt_top_frame *f, uint32_t a,
 			     uint32_t b)
 {
@@ -1089,6 +1123,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_prev, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backwards, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_channel_change, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text, setup, teardown),

@@ -63,6 +63,9 @@ static int open_live(struct top_ctl *c)
 	if (!ret)
 		ret = nt_sampler_open(&c->sampler, &c->slot[0], c->o->root,
 				      &c->err);
+	/* a recording's counter order is fixed by its first line */
+	if (!ret && c->o->record)
+		nt_sampler_keep_shape(c->sampler);
 	return ret;
 }
 

@@ -176,9 +176,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 	bool speed_set = false, delay_set = false;
 	int c, ret = 0;
 
-	opterr = 0;
-	while (!ret && (c = getopt_long(argc, argv, ":d:bn:jr:s:p:ezh",
-					longopts, NULL)) != -1) {
+	while (!ret && (c = nt_getopt(argc, argv, "top", longopts)) != -1) {
 		switch (c) {
 		case 'd':
 			ret = parse_seconds("-d", optarg, INTERVAL_MIN,
@@ -202,8 +200,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 		case 'e': o->show.expand = true; break;
 		case 'z': o->show.hide_idle = true; break;
 		case 'h': top_help(); return -1;
-		case ':': return nt_option_error("top", argv[optind - 1], true);
-		default: return nt_option_error("top", argv[optind - 1], false);
+		default: return NT_EXIT_FAIL;	/* NT_OPT_BAD: reported */
 		}
 	}
 	return ret ? ret : check_combination(o, speed_set, delay_set, argc,
