@@ -13,7 +13,7 @@ UNITDIR  ?= $(PREFIX)/lib/systemd/system
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := libmnl libnl-3.0 libnl-route-3.0 ncursesw json-c inih
+PKGS     := libmnl libnl-3.0 libnl-route-3.0 ncursesw json-c inih zlib libbpf
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -26,7 +26,7 @@ CPPFLAGS += -Ilib -D_GNU_SOURCE -DNT_VERSION='"$(VERSION)"' \
 	    -DNT_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS)
 
-LIB_SRC  := $(sort $(wildcard lib/*.c lib/*/*.c))
+LIB_SRC  := $(sort $(filter-out %.bpf.c,$(wildcard lib/*.c lib/*/*.c)))
 CMD_SRC  := $(sort $(wildcard cmd/nettune/*.c cmd/nettune/*/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -39,6 +39,29 @@ BIN      := $(BUILD)/nettune
 .PHONY: all deps run check check-repeat unit cli asan install uninstall clean bench lint
 
 all: $(BIN)
+
+# The drop-reason aggregator (lib/bpf/*.bpf.c): compiled for BPF, stripped
+# of DWARF (BTF stays), turned into a libbpf skeleton header that
+# lib/sys/dropmon.c includes, so the object is embedded in the binary.
+BPF_CLANG  ?= clang
+BPF_STRIP  ?= llvm-strip
+BPFTOOL    ?= bpftool
+BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -Ilib \
+	      -I/usr/include/$(shell $(BPF_CLANG) -print-multiarch 2>/dev/null)
+BPF_SRC    := $(wildcard lib/bpf/*.bpf.c)
+CPPFLAGS   += -I$(BUILD)/lib/bpf
+
+$(BUILD)/%.bpf.o: %.bpf.c
+	@mkdir -p $(@D)
+	$(BPF_CLANG) $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
+	$(BPF_STRIP) -g $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/lib/sys/dropmon.o: $(BUILD)/lib/bpf/dropmon.skel.h
+.SECONDARY: $(BPF_SRC:%.bpf.c=$(BUILD)/%.bpf.o)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -78,6 +101,7 @@ unit: $(UNIT_BIN)
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory $(SAN_VARS) unit
+	@$(MAKE) --no-print-directory fuzz-build
 	@BUILD=$(BUILD) ASAN_UNIT=build-asan sh tests/run.sh
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -101,6 +125,57 @@ check-repeat: deps
 			echo "# check-repeat: run $$i failed (log: $(BUILD)/check-repeat.log)"; \
 			exit 1; fi; \
 		i=$$((i + 1)); done; echo "# check-repeat: $(N) of $(N) runs green"
+
+# Fuzzing (RELIABILITY.md): libFuzzer harnesses (tests/fuzz/fuzz_*.c) under
+# ASan and UBSan.  The library is built by clang with coverage into
+# build-fuzz; each harness is linked with libFuzzer's main.  make fuzz runs
+# each one FUZZ_SECONDS (default 60) on its working corpus
+# (build-fuzz/corpus/NAME, seeded from tests/fuzz/corpus/NAME) and replays
+# tests/fuzz/regressions/NAME; make check runs each a few seconds.
+FUZZ_BUILD   := build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+		-fsanitize=address,undefined -std=gnu11 -Wall -Wextra -Werror
+# the BPF drop monitor needs its generated skeleton; no harness reaches it
+FUZZ_LIB_SRC := $(filter-out lib/sys/dropmon.c,$(LIB_SRC))
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_LIBA    := $(FUZZ_BUILD)/libnettune.a
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_HELPER  := $(FUZZ_BUILD)/tests/fuzz/fuzzlib.o
+
+.PHONY: fuzz fuzz-build
+.SECONDARY: $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_HELPER)
+
+# clang's -Wstring-plus-int objects to "/path" + 1 (lib/apply: a path
+# relative to the root's directory fd), which gcc takes as meant
+$(FUZZ_BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -Wno-string-plus-int \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-MMD -MP -c -o $@ $<
+
+$(FUZZ_LIBA): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_HELPER) \
+		$(FUZZ_LIBA)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/%.d) \
+	 $(FUZZ_HELPER:.o=.d)
 
 # The VM lab (tests/vm/README.md): real NIC drivers in QEMU guests.
 .PHONY: vmcheck
@@ -137,6 +212,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BPF_SRC:%.bpf.c=$(BUILD)/%.bpf.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%.d)

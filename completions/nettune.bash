@@ -24,7 +24,7 @@ _nettune()
 	local cur prev words cword
 	_init_completion -n = || return
 
-	local verbs="audit show snapshot recommend apply verify rollback history profile top"
+	local verbs="audit show snapshot recommend apply verify rollback history profile top drops"
 	local verb="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
@@ -36,6 +36,20 @@ _nettune()
 	if [[ -z $verb ]]; then
 		COMPREPLY=($(compgen -W "$verbs --help --version" -- "$cur"))
 		return
+	fi
+
+	# drops: -i is the interface there, not --interval
+	if [[ $verb == drops ]]; then
+		case $prev in
+		-i|--interface)
+			COMPREPLY=($(compgen -W "$(_nettune_ifaces)" -- "$cur"))
+			return ;;
+		--interval)
+			COMPREPLY=($(compgen -W "1 5 10 60" -- "$cur"))
+			return ;;
+		--ready-fd)
+			return ;;
+		esac
 	fi
 
 	case $prev in
@@ -95,6 +109,7 @@ _nettune()
 	rollback)  opts="--state-dir --help" ;;
 	history)   opts="--json --state-dir --help" ;;
 	profile)   opts="--profile-dir --help" ;;
+	drops)     opts="--interface --interval --json --all-netns --ready-fd --help" ;;
 	top)       opts="--delay --step --batch --iterations --json --record --replay --speed --root --sort --panes --expand --hide-idle --help" ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -5,8 +5,8 @@ set -u
 
 pkgs="build-essential pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev
 libncurses-dev libjson-c-dev libinih-dev libcmocka-dev bats bats-assert
-bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python3 util-linux tmux
-valgrind strace"
+bats-support bash-completion iproute2 prometheus ethtool procps mandoc jq python3 util-linux systemd tmux
+valgrind strace clang libclang-rt-14-dev llvm bpftool libbpf-dev libelf-dev zlib1g-dev nftables"
 
 # --vm: only what the VM lab (tests/vm/) needs: QEMU, Debian's packaged
 # kernel (used as files: /boot/vmlinuz-* and /lib/modules), busybox, and

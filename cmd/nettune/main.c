@@ -18,6 +18,7 @@ static const struct nt_verb verbs[] = {
 	{ "history",  cmd_history,  "list the journals of past applies" },
 	{ "profile",  cmd_profile,  "list the profiles, or show one resolved" },
 	{ "top",      cmd_top,      "live drops per CPU, NIC queue, qdisc and socket" },
+	{ "drops",    cmd_drops,    "why the kernel dropped packets: its reasons, counted" },
 };
 
 static void usage(FILE *out)

@@ -110,3 +110,14 @@ complete_words() {
 	assert_line traffic
 	assert_line name
 }
+
+@test "completes drops options, and interface names after -i" {
+	run complete_words nettune drops --
+	assert_line --all-netns
+	assert_line --interval
+	assert_line --ready-fd
+	run complete_words nettune drops -i ""
+	assert_line lo
+	run complete_words nettune ""
+	assert_line drops
+}
