@@ -30,6 +30,15 @@ else
 	bats --tap tests/cli 2>&1 | tee -a "$log" || status=1
 fi
 
+# The fuzz harnesses (tests/fuzz/, built by make check): each one a few
+# seconds (FUZZ_CHECK_SECONDS, default 2) and every kept crash input.
+if ls build-fuzz/fuzz_* >/dev/null 2>&1; then
+	FUZZ_SECONDS=${FUZZ_CHECK_SECONDS:-2} sh tests/fuzz/run.sh 2>&1 |
+		tee -a "$log" || status=1
+else
+	echo "# SKIPPED: fuzz harnesses not built (make fuzz-build)" | tee -a "$log"
+fi
+
 # The VM lab (tests/vm/): real NIC drivers in QEMU guests, when QEMU and
 # Debian's kernel are installed or can be; a visible skip when not.
 if vm_skip=$(sh tests/vm/run.sh --check-deps); then

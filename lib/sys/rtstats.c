@@ -133,17 +133,17 @@ static int dump_err(const struct rts_dump *d, int ret, const char *what,
 
 /* Links ------------------------------------------------------------------ */
 
-static int on_link(const struct nlmsghdr *nlh, void *data)
+int nt_rtstats_link_msg(const struct nlmsghdr *nlh, nt_rtstats_link_cb cb,
+			void *arg)
 {
 	const struct if_stats_msg *ifsm = mnl_nlmsg_get_payload(nlh);
-	struct rts_dump *d = data;
 	struct nt_link_stats st;
 	const struct nlattr *a;
 	const void *p;
 
-	if (d->ret || nlh->nlmsg_type != RTM_NEWSTATS ||
+	if (nlh->nlmsg_type != RTM_NEWSTATS ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifsm))
-		return MNL_CB_OK;
+		return 0;
 	mnl_attr_for_each(a, nlh, sizeof(*ifsm)) {
 		if (mnl_attr_get_type(a) != IFLA_STATS_LINK_64 ||
 		    mnl_attr_get_payload_len(a) < sizeof(st))
@@ -155,9 +155,17 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 		p = mnl_attr_get_payload(a);
 		if ((uintptr_t)p % _Alignof(struct nt_link_stats))
 			p = memcpy(&st, p, sizeof(st));
-		d->ret = d->link_cb((int)ifsm->ifindex, p, d->arg);
-		break;
+		return cb((int)ifsm->ifindex, p, arg);
 	}
+	return 0;
+}
+
+static int on_link(const struct nlmsghdr *nlh, void *data)
+{
+	struct rts_dump *d = data;
+
+	if (!d->ret)
+		d->ret = nt_rtstats_link_msg(nlh, d->link_cb, d->arg);
 	return MNL_CB_OK;
 }
 
@@ -285,19 +293,27 @@ static void qdisc_parse(const struct nlmsghdr *nlh, char *kind,
 		qdisc_stats1(stats1, c);
 }
 
-static int on_qdisc(const struct nlmsghdr *nlh, void *data)
+int nt_rtstats_qdisc_msg(const struct nlmsghdr *nlh, nt_rtstats_qdisc_cb cb,
+			 void *arg)
 {
 	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
 	struct nt_rtstats_qdisc c = { 0 };
 	char kind[RTS_KIND_LEN] = "";
+
+	if (nlh->nlmsg_type != RTM_NEWQDISC ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*tcm))
+		return 0;
+	qdisc_parse(nlh, kind, &c);
+	return cb(tcm->tcm_ifindex, tcm->tcm_handle, tcm->tcm_parent, kind,
+		  &c, arg);
+}
+
+static int on_qdisc(const struct nlmsghdr *nlh, void *data)
+{
 	struct rts_dump *d = data;
 
-	if (d->ret || nlh->nlmsg_type != RTM_NEWQDISC ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*tcm))
-		return MNL_CB_OK;
-	qdisc_parse(nlh, kind, &c);
-	d->ret = d->qdisc_cb(tcm->tcm_ifindex, tcm->tcm_handle,
-			     tcm->tcm_parent, kind, &c, d->arg);
+	if (!d->ret)
+		d->ret = nt_rtstats_qdisc_msg(nlh, d->qdisc_cb, d->arg);
 	return MNL_CB_OK;
 }
 

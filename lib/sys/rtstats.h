@@ -113,4 +113,30 @@ int nt_rtstats_links(struct nt_rtstats *h, nt_rtstats_link_cb cb, void *arg,
 int nt_rtstats_qdiscs(struct nt_rtstats *h, nt_rtstats_qdisc_cb cb, void *arg,
 		      struct nt_err *err);
 
+struct nlmsghdr;
+
+/**
+ * nt_rtstats_link_msg() - one message of the nt_rtstats_links() dump
+ * @nlh: the message, within a buffer checked with mnl_nlmsg_ok()
+ * @cb: called when @nlh is an RTM_NEWSTATS with IFLA_STATS_LINK_64
+ * @arg: passed to @cb
+ *
+ * What the dump does per message; the fuzz harness (tests/fuzz/) feeds
+ * it raw bytes.  Other and short messages are skipped.
+ * Return: 0 or the return of @cb.
+ */
+int nt_rtstats_link_msg(const struct nlmsghdr *nlh, nt_rtstats_link_cb cb,
+			void *arg);
+
+/**
+ * nt_rtstats_qdisc_msg() - one message of the nt_rtstats_qdiscs() dump
+ * @nlh: the message, within a buffer checked with mnl_nlmsg_ok()
+ * @cb: called when @nlh is an RTM_NEWQDISC
+ * @arg: passed to @cb
+ *
+ * As nt_rtstats_link_msg().  Return: 0 or the return of @cb.
+ */
+int nt_rtstats_qdisc_msg(const struct nlmsghdr *nlh, nt_rtstats_qdisc_cb cb,
+			 void *arg);
+
 #endif

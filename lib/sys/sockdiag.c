@@ -33,20 +33,24 @@ struct listeners {
 	int ret;		/* first error of the dump, which runs on */
 };
 
-static int add_listener(struct listeners *l, const struct inet_diag_msg *msg)
+int nt_sockdiag_listener_msg(const struct nlmsghdr *nlh,
+			     struct nt_listener **v, size_t *n, size_t *cap)
 {
+	const struct inet_diag_msg *msg = mnl_nlmsg_get_payload(nlh);
 	struct nt_listener *s;
 
-	if (l->n == *l->cap) {
-		size_t cap = *l->cap ? *l->cap * 2 : 16;
-		struct nt_listener *v = realloc(*l->v, cap * sizeof(*v));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*msg))
+		return -EPROTO;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		struct nt_listener *nv = realloc(*v, c * sizeof(*nv));
 
-		if (!v)
+		if (!nv)
 			return -ENOMEM;
-		*l->v = v;
-		*l->cap = cap;
+		*v = nv;
+		*cap = c;
 	}
-	s = &(*l->v)[l->n++];
+	s = &(*v)[(*n)++];
 	memset(s, 0, sizeof(*s));
 	s->family = msg->idiag_family;
 	inet_ntop(msg->idiag_family, msg->id.idiag_src, s->addr,
@@ -63,18 +67,10 @@ static int add_listener(struct listeners *l, const struct inet_diag_msg *msg)
  */
 static int on_msg(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct inet_diag_msg *msg = mnl_nlmsg_get_payload(nlh);
 	struct listeners *l = arg;
-	int ret;
 
-	if (l->ret)
-		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*msg))
-		ret = -EPROTO;
-	else
-		ret = add_listener(l, msg);
-	if (ret)
-		l->ret = ret;
+	if (!l->ret)
+		l->ret = nt_sockdiag_listener_msg(nlh, l->v, &l->n, l->cap);
 	return MNL_CB_OK;
 }
 

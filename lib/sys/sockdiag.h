@@ -42,4 +42,18 @@ void nt_sockdiag_close(struct nt_sockdiag *sd);
 int nt_sockdiag_listeners_fill(struct nt_sockdiag *sd, struct nt_listener **v,
 			       size_t *n, size_t *cap, struct nt_err *err);
 
+/**
+ * nt_sockdiag_listener_msg() - one inet_diag_msg of a dump, appended to @v
+ * @nlh: the message, within a buffer checked with mnl_nlmsg_ok()
+ * @v: array, grown (realloc) past @cap as nt_sockdiag_listeners_fill()
+ * @n: in/out count
+ * @cap: in/out capacity
+ *
+ * What the dumps above do per message; the fuzz harness (tests/fuzz/)
+ * feeds it raw bytes.  Return: 0, -EPROTO for a short message, -ENOMEM.
+ */
+struct nlmsghdr;
+int nt_sockdiag_listener_msg(const struct nlmsghdr *nlh,
+			     struct nt_listener **v, size_t *n, size_t *cap);
+
 #endif
