@@ -200,6 +200,7 @@ int cmd_apply(int argc, char **argv)
 
 	/* progress lines must reach a log even if the apply is killed */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	nt_trust_verb(true);
 	ret = nt_tuning_parse(argc, argv, "apply", longopts, &o, apply_help,
 			      apply_opt, &a);
 	if (ret)

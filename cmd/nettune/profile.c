@@ -81,6 +81,7 @@ int cmd_profile(int argc, char **argv)
 	const char *dirs[4];
 	int ret;
 
+	nt_trust_verb(false);
 	ret = nt_tuning_parse(argc, argv, "profile", longopts, &o,
 			      profile_help, NULL, NULL);
 	if (ret)

@@ -54,6 +54,7 @@ int cmd_recommend(int argc, char **argv)
 	struct nt_plan plan;
 	int ret;
 
+	nt_trust_verb(false);
 	ret = nt_tuning_parse(argc, argv, "recommend", longopts, &o,
 			      recommend_help, recommend_opt, &output);
 	if (ret)

@@ -44,6 +44,7 @@ int cmd_rollback(int argc, char **argv)
 	struct nt_root root;
 	int ret;
 
+	nt_trust_verb(true);
 	ret = nt_tuning_parse(argc, argv, "rollback", longopts, &o,
 			      rollback_help, NULL, NULL);
 	if (ret)

@@ -138,6 +138,7 @@ int cmd_verify(int argc, char **argv)
 	size_t n = 0;
 	int ret;
 
+	nt_trust_verb(false);
 	ret = nt_tuning_parse(argc, argv, "verify", longopts, &o, verify_help,
 			      NULL, NULL);
 	if (ret)

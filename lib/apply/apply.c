@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +18,9 @@
 #include "apply/apply.h"
 #include "apply/journal.h"
 #include "apply/knob.h"
+#include "collect.h"
 
-extern char **environ;
+#include "sys/spawn.h"
 
 #define NS_PER_SEC		1000000000LL
 /* Paths under the root; "+ 1" makes them relative for the *at() calls. */
@@ -28,7 +28,8 @@ extern char **environ;
 #define IRQBALANCE_CONFIG_DIR	"/etc/default"
 #define IRQBALANCE_CONFIG_TMP	"/etc/default/.irqbalance.nettune.tmp"
 
-enum action { ACT_WRITE, ACT_ADVICE, ACT_IRQBALANCE, ACT_EQUAL };
+/* ACT_LATER: a preview, resolved again after the channel changes */
+enum action { ACT_WRITE, ACT_ADVICE, ACT_IRQBALANCE, ACT_EQUAL, ACT_LATER };
 
 static const char *const skip_status[] = {
 	[ACT_ADVICE] = "skipped: advice for the application",
@@ -38,13 +39,16 @@ static const char *const skip_status[] = {
 
 struct txn {
 	const struct nt_root *root;
-	const struct nt_plan *plan;
+	const struct nt_plan *plan;	/* &work */
+	struct nt_plan work;	/* the plan's changes, then the resolved ones */
 	const struct nt_apply_opts *opts;
 	struct nt_apply_result *result;
 	const char *state_dir;
 	enum action *act;	/* per plan change */
 	size_t *plan_idx;	/* journal entry -> plan change */
 	struct nt_journal j;
+	size_t n_saved;		/* restore-only entries, first in the journal */
+	size_t j_cap;		/* allocated: j.v and plan_idx */
 	char *ban_text;		/* the irqbalance config we write */
 	bool banned;		/* the config on disk is ours */
 };
@@ -108,7 +112,7 @@ static int lock_take(const char *state_dir, struct nt_err *err)
 	    (int)sizeof(path))
 		return nt_err_set(err, ENAMETOOLONG, "%s: path too long",
 				  state_dir);
-	fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(path, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return nt_err_set(err, errno, "%s: cannot open the lock: %s",
 				  path, strerror(errno));
@@ -175,7 +179,14 @@ static int restore_one(const struct nt_root *root,
 	if (ret)
 		return knob_fail(err, ret, c, &e);
 	/* Created by the apply: undoing the change that made it removes it. */
-	if (jc->absent || nt_knob_equal(c->knob, live, c->current))
+	if (jc->absent)
+		return 0;
+	/* a root qdisc with its parameters, exactly as it was */
+	if (jc->full) {
+		ret = nt_knob_restore_full(root, c, jc->full, wrote, &e);
+		return ret ? knob_fail(err, ret, c, &e) : 0;
+	}
+	if (nt_knob_equal(c->knob, live, c->current))
 		return 0;
 	ret = write_checked(root, c, c->current, err);
 	*wrote = !ret;
@@ -376,8 +387,10 @@ static int config_write(const struct nt_root *root, const char *text,
 	char shown_path[4200];
 	int fd, ret;
 
+	/* a new file of our own: a leftover is removed, a link not followed */
+	unlinkat(root->dirfd, IRQBALANCE_CONFIG_TMP + 1, 0);
 	fd = openat(root->dirfd, IRQBALANCE_CONFIG_TMP + 1,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	ret = fd < 0 ? -errno : nt_journal_write_all(fd, text, strlen(text));
 	if (!ret && fsync(fd))
 		ret = -errno;
@@ -407,26 +420,19 @@ static int irqbalance_restart(const struct nt_root *root, const char **note,
 {
 	char *argv[] = { "systemctl", "restart", "irqbalance", NULL };
 	int ret, status;
-	pid_t pid;
 
 	if (!root->live) {
 		*note = "not restarted: the root is not the live host";
 		return 0;
 	}
-	ret = posix_spawnp(&pid, "systemctl", NULL, NULL, argv, environ);
-	if (ret == ENOENT) {
+	/* by absolute path, with a minimal environment (sys/spawn.h) */
+	ret = nt_spawn_run(argv, &status, err);
+	if (ret == -ENOENT) {
 		*note = "not restarted: no systemctl here, restart irqbalance yourself";
 		return 0;
 	}
 	if (ret)
-		return nt_err_set(err, ret, "irqbalance: cannot run systemctl: %s",
-				  strerror(ret));
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return nt_err_set(err, errno,
-					  "irqbalance: waiting for systemctl: %s",
-					  strerror(errno));
-	}
+		return ret;
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return nt_err_set(err, EIO,
 				  "irqbalance: \"systemctl restart irqbalance\" failed (status %d); see journalctl -u irqbalance",
@@ -490,20 +496,67 @@ static int config_restore(const struct nt_root *root,
 
 /* ---- the transaction ---- */
 
-static int txn_init(struct txn *t, struct nt_err *err)
+/* The work plan is @plan with a copy of its changes that may grow. */
+static int txn_init(struct txn *t, const struct nt_plan *plan,
+		    struct nt_err *err)
 {
-	size_t n = t->plan->n ? t->plan->n : 1;
+	size_t n = plan->n ? plan->n : 1;
 
+	t->work = *plan;
+	t->work.v = calloc(n, sizeof(*t->work.v));
+	t->plan = &t->work;
 	t->act = calloc(n, sizeof(*t->act));
 	t->plan_idx = calloc(n, sizeof(*t->plan_idx));
 	t->j.v = calloc(n, sizeof(*t->j.v));
-	if (!t->act || !t->plan_idx || !t->j.v)
+	if (!t->work.v || !t->act || !t->plan_idx || !t->j.v)
 		return nt_err_set(err, ENOMEM, "apply: out of memory");
+	memcpy(t->work.v, plan->v, plan->n * sizeof(*plan->v));
+	t->j_cap = n;
 	return 0;
+}
+
+/* Room for @more journal entries beyond the plan's changes. */
+static int txn_reserve(struct txn *t, size_t more, struct nt_err *err)
+{
+	size_t n = t->j.n + more;
+	void *v;
+
+	if (n <= t->j_cap)
+		return 0;
+	v = realloc(t->plan_idx, n * sizeof(*t->plan_idx));
+	if (v)
+		t->plan_idx = v;
+	v = v ? realloc(t->j.v, n * sizeof(*t->j.v)) : NULL;
+	if (!v)
+		return nt_err_set(err, ENOMEM, "apply: out of memory");
+	t->j.v = v;
+	memset(t->j.v + t->j.n, 0, (n - t->j.n) * sizeof(*t->j.v));
+	t->j_cap = n;
+	return 0;
+}
+
+/* Room for @more changes after the plan's: zeroed, also in the journal. */
+
+static int txn_grow(struct txn *t, size_t more, struct nt_err *err)
+{
+	size_t n = t->work.n + more;
+	void *v;
+
+	if (!more)
+		return 0;
+	v = realloc(t->work.v, n * sizeof(*t->work.v));
+	if (v)
+		t->work.v = v;
+	v = v ? realloc(t->act, n * sizeof(*t->act)) : NULL;
+	if (!v)
+		return nt_err_set(err, ENOMEM, "apply: out of memory");
+	t->act = v;
+	return txn_reserve(t, more, err);
 }
 
 static void txn_free(struct txn *t)
 {
+	free(t->work.v);
 	free(t->act);
 	free(t->plan_idx);
 	free(t->ban_text);
@@ -563,7 +616,9 @@ static int classify(struct txn *t, size_t i, struct nt_err *err)
 	else if (!nt_knob_equal(c->knob, live, c->current))
 		return stale(c, shown(live), err);
 
-	if (!strcmp(c->knob, "irq.affinity") && t->opts->irqbalance_running &&
+	if (c->later)
+		t->act[i] = ACT_LATER;
+	else if (!strcmp(c->knob, "irq.affinity") && t->opts->irqbalance_running &&
 	    t->opts->irqbalance == NT_IRQBALANCE_SKIP)
 		t->act[i] = ACT_IRQBALANCE;
 	else if (!absent && nt_knob_equal(c->knob, live, c->target))
@@ -572,6 +627,13 @@ static int classify(struct txn *t, size_t i, struct nt_err *err)
 		t->act[i] = ACT_WRITE;
 	if (t->act[i] == ACT_WRITE)
 		journal_add(t, i, live, absent);
+	/* what the plan value leaves out (a qdisc's parameters), for rollback */
+	if (t->act[i] == ACT_WRITE && !absent) {
+		ret = nt_knob_read_full(t->root, c, &t->j.v[t->j.n - 1].full,
+					&e);
+		if (ret)
+			return knob_fail(err, ret, c, &e);
+	}
 	return 0;
 }
 
@@ -636,20 +698,22 @@ static int undo(struct txn *t, size_t n_restore, size_t n_done,
 	int first = 0;
 
 	for (size_t k = n_restore; k-- > 0;) {
-		const struct nt_change *c = &t->plan->v[t->plan_idx[k]];
+		const struct nt_journal_change *jc = &t->j.v[k];
+		const struct nt_change *c = jc->restore_only ? &jc->c :
+					    &t->plan->v[t->plan_idx[k]];
 		char status[600];
 		struct nt_err e = { 0 };
 		bool wrote;
 		int ret;
 
-		ret = restore_one(t->root, &t->j.v[k], &wrote, &e);
+		ret = restore_one(t->root, jc, &wrote, &e);
 		if (ret) {
 			snprintf(status, sizeof(status), "undo failed: %s",
 				 e.msg);
 			if (!first)
 				first = nt_err_set(err, ret, "%s", e.msg);
 		}
-		if (ret || k < n_done)
+		if (ret || (k < n_done && !jc->restore_only))
 			progress(t, c, ret ? status : "undone");
 	}
 	return first;
@@ -700,9 +764,154 @@ static int apply_one(struct txn *t, size_t i, size_t k, struct nt_err *err)
 	return fail(t, k + 1, k, ret, why, err);
 }
 
-static int run(struct txn *t, struct nt_err *err)
+/* Changes @from to @to - 1; *@k counts the journal entries done. */
+static int write_range(struct txn *t, size_t from, size_t to, size_t *k,
+		       struct nt_err *err)
 {
 	double pause = test_pause();
+	int ret;
+
+	for (size_t i = from; i < to; i++) {
+		if (t->act[i] == ACT_LATER)
+			continue;
+		if (t->act[i] != ACT_WRITE) {
+			progress(t, &t->plan->v[i], skip_status[t->act[i]]);
+			t->result->skipped++;
+			continue;
+		}
+		ret = apply_one(t, i, *k, err);
+		if (ret)
+			return ret;
+		(*k)++;
+		t->result->applied++;
+		if (pause > 0)
+			pause_for(pause);
+	}
+	return 0;
+}
+
+/* The interfaces of the plan's later intents, NULL-ended. */
+static const char **later_ifaces(const struct nt_plan *plan)
+{
+	const char **v = calloc(plan->n_later + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < plan->n_later; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = !strcmp(v[k], plan->later[i].iface);
+		if (!seen)
+			v[n++] = plan->later[i].iface;
+	}
+	return v;
+}
+
+static int collect_live(const struct nt_root *root, const char *const *ifaces,
+			struct nt_host *host, void *arg, struct nt_err *err)
+{
+	struct nt_collect_opts o = {
+		.root = root->live ? NULL : root->path, .only = ifaces,
+	};
+
+	(void)arg;
+	memset(host, 0, sizeof(*host));
+	return nt_collect(host, &o, err);
+}
+
+/**
+ * nt_apply_resolve() - the later intents resolved on the host as it
+ * is now (read again with @opts->collect, or nt_collect())
+ * Return: 0 or negative errno.
+ */
+int nt_apply_resolve(const struct nt_root *root, const struct nt_plan *plan,
+		       const struct nt_apply_opts *opts, struct nt_plan *out,
+		       struct nt_err *err)
+{
+	const char **ifaces = later_ifaces(plan);
+	struct nt_host host;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!ifaces)
+		return nt_err_set(err, ENOMEM, "apply: out of memory");
+	if (opts && opts->collect)
+		ret = opts->collect(root, ifaces, &host, opts->collect_arg, err);
+	else
+		ret = collect_live(root, ifaces, &host, NULL, err);
+	free(ifaces);
+	if (ret)
+		return ret;
+	ret = nt_plan_resolve(plan, &host, out, err);
+	nt_host_free(&host);
+	return ret;
+}
+
+/*
+ * The journal's plan as applied: the plan's own changes and the resolved
+ * ones, without the previews they replaced, so verify checks the queues
+ * the host has now.
+ */
+static int save_applied_plan(struct txn *t, struct nt_err *err)
+{
+	struct nt_plan saved = t->work;
+	char path[4096];
+	size_t n = 0;
+	int ret;
+
+	saved.v = calloc(t->work.n + 1, sizeof(*saved.v));
+	if (!saved.v)
+		return nt_err_set(err, ENOMEM, "apply: out of memory");
+	for (size_t i = 0; i < t->work.n; i++)
+		if (!t->work.v[i].later)
+			saved.v[n++] = t->work.v[i];
+	saved.n = n;
+	saved.later = NULL;
+	saved.n_later = 0;
+	ret = nt_journal_path(t->state_dir, t->j.id, ".plan.json", path,
+			      sizeof(path));
+	ret = ret ? nt_err_set(err, -ret, "%s: path too long", t->state_dir) :
+		    nt_plan_save(&saved, path, err);
+	free(saved.v);
+	return ret;
+}
+
+/*
+ * Phase two: the channel and ring changes are written; the per-queue
+ * intents are resolved on the queues and IRQs the kernel has now,
+ * journaled (fsync'ed) like the rest, then written.
+ */
+static int run_later(struct txn *t, size_t *k, struct nt_err *err)
+{
+	struct nt_err e = { 0 };
+	struct nt_plan res;
+	size_t from = t->work.n;
+	int ret;
+
+	ret = nt_apply_resolve(t->root, t->plan, t->opts, &res, &e);
+	if (!ret)
+		ret = txn_grow(t, res.n, &e);
+	if (ret) {
+		nt_plan_free(&res);
+		return fail(t, *k, *k, ret, e.msg, err);
+	}
+	memcpy(t->work.v + from, res.v, res.n * sizeof(*res.v));
+	t->work.n += res.n;
+	nt_plan_free(&res);
+	for (size_t i = from; !ret && i < t->work.n; i++)
+		ret = classify(t, i, &e);
+	if (!ret)
+		ret = nt_journal_save(t->state_dir, &t->j, &e);
+	if (ret)
+		return fail(t, *k, *k, ret, e.msg, err);
+	ret = write_range(t, from, t->work.n, k, err);
+	if (!ret && save_applied_plan(t, &e))
+		return fail(t, *k, *k, -e.code, e.msg, err);
+	return ret;
+}
+
+static int run(struct txn *t, struct nt_err *err)
+{
 	struct nt_err e = { 0 };
 	size_t k = 0;
 	int ret;
@@ -712,27 +921,130 @@ static int run(struct txn *t, struct nt_err *err)
 		if (ret)
 			return fail(t, 0, 0, ret, e.msg, err);
 	}
-	for (size_t i = 0; i < t->plan->n; i++) {
-		if (t->act[i] != ACT_WRITE) {
-			progress(t, &t->plan->v[i], skip_status[t->act[i]]);
-			t->result->skipped++;
-			continue;
-		}
-		ret = apply_one(t, i, k, err);
-		if (ret)
-			return ret;
-		k++;
-		t->result->applied++;
-		if (pause > 0)
-			pause_for(pause);
-	}
+	k = t->n_saved;
+	ret = write_range(t, 0, t->work.n, &k, err);
+	if (!ret && t->plan->n_later)
+		ret = run_later(t, &k, err);
+	if (ret)
+		return ret;
 	strcpy(t->j.state, NT_JOURNAL_APPLIED);
 	return nt_journal_save(t->state_dir, &t->j, err);
 }
 
-static int check_plan(struct txn *t, struct nt_err *err)
+/* The count of @knob on @ifname after the plan; 0 when it has none. */
+static unsigned long planned_count(const struct txn *t, const char *knob,
+				   const char *ifname)
+{
+	struct nt_change c = { 0 };
+	char live[NT_VALUE_LEN];
+	struct nt_err e = { 0 };
+
+	for (size_t i = 0; i < t->plan->n; i++)
+		if (!strcmp(t->plan->v[i].knob, knob) &&
+		    !strcmp(t->plan->v[i].subject, ifname))
+			return strtoul(t->plan->v[i].target, NULL, 10);
+	snprintf(c.knob, sizeof(c.knob), "%s", knob);
+	snprintf(c.subject, sizeof(c.subject), "%s", ifname);
+	if (nt_knob_read(t->root, &c, live, sizeof(live), &e))
+		return 0;
+	return strtoul(live, NULL, 10);
+}
+
+/* Journals @knob of queue "@ifname @dir-@q" as it is, for rollback only. */
+static int save_queue_knob(struct txn *t, const char *knob,
+			   const char *ifname, const char *dir,
+			   unsigned long q, bool *exists, struct nt_err *err)
+{
+	struct nt_journal_change *jc;
+	char live[NT_VALUE_LEN];
+	struct nt_err e = { 0 };
+	struct nt_change c = { 0 };
+	int ret;
+
+	snprintf(c.knob, sizeof(c.knob), "%s", knob);
+	*exists = false;
+	if (snprintf(c.subject, sizeof(c.subject), "%s %s-%lu", ifname, dir,
+		     q) >= (int)sizeof(c.subject))
+		return 0;
+	ret = nt_knob_read(t->root, &c, live, sizeof(live), &e);
+	*exists = ret != -ENOENT;
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return knob_fail(err, ret, &c, &e);
+	/* and room for every change of the plan after it */
+	ret = txn_reserve(t, 1 + t->plan->n, err);
+	if (ret)
+		return ret;
+	jc = &t->j.v[t->j.n];
+
+	jc->c = c;
+	snprintf(jc->c.current, sizeof(jc->c.current), "%s", live);
+	snprintf(jc->c.target, sizeof(jc->c.target), "%s", live);
+	snprintf(jc->c.reason, sizeof(jc->c.reason),
+		 "the queue goes away with the channel change; restored when it is back");
+	jc->restore_only = true;
+	t->plan_idx[t->j.n++] = SIZE_MAX;
+	t->n_saved++;
+	return 0;
+}
+
+/*
+ * The kernel frees the RPS map, flow table and XPS map of a queue that a
+ * lower channel count removes, and a queue added back starts empty: the
+ * masks of the queues a channel change removes go to the journal first,
+ * so rollback, undoing the channel change before them, gives them back.
+ */
+static int save_vanishing(struct txn *t, const char *ifname,
+			  struct nt_err *err)
+{
+	static const struct {
+		const char *dir, *channels, *knobs[2];
+	} dirs[] = {
+		{ "rx", "channels.rx", { "rps.cpus", "rps.flow_cnt" } },
+		{ "tx", "channels.tx", { "xps.cpus", NULL } },
+	};
+	unsigned long comb = planned_count(t, "channels.combined", ifname);
+	int ret = 0;
+
+	for (size_t d = 0; d < 2 && !ret; d++) {
+		unsigned long q = comb + planned_count(t, dirs[d].channels,
+						       ifname);
+		bool exists = true;
+
+		for (; exists && !ret; q++)
+			for (size_t k = 0; k < 2 && dirs[d].knobs[k] && !ret;
+			     k++)
+				ret = save_queue_knob(t, dirs[d].knobs[k],
+						      ifname, dirs[d].dir, q,
+						      &exists, err);
+	}
+	return ret;
+}
+
+/* Each interface whose channels the plan changes, once. */
+static int save_all_vanishing(struct txn *t, struct nt_err *err)
 {
 	int ret = 0;
+
+	for (size_t i = 0; i < t->plan->n && !ret; i++) {
+		const struct nt_change *c = &t->plan->v[i];
+		bool seen = false;
+
+		if (strncmp(c->knob, "channels.", 9))
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strncmp(t->plan->v[k].knob, "channels.", 9) &&
+			       !strcmp(t->plan->v[k].subject, c->subject);
+		if (!seen)
+			ret = save_vanishing(t, c->subject, err);
+	}
+	return ret;
+}
+
+static int check_plan(struct txn *t, struct nt_err *err)
+{
+	int ret = save_all_vanishing(t, err);
 
 	for (size_t i = 0; !ret && i < t->plan->n; i++)
 		ret = classify(t, i, err);
@@ -746,7 +1058,7 @@ int nt_apply(const struct nt_root *root, const struct nt_plan *plan,
 	     struct nt_err *err)
 {
 	struct txn t = {
-		.root = root, .plan = plan, .opts = opts, .result = result,
+		.root = root, .opts = opts, .result = result,
 		.state_dir = nt_journal_state_dir(opts->state_dir),
 	};
 	int fd, ret;
@@ -759,7 +1071,7 @@ int nt_apply(const struct nt_root *root, const struct nt_plan *plan,
 	fd = lock_take(t.state_dir, err);
 	if (fd < 0)
 		return fd;
-	ret = txn_init(&t, err);
+	ret = txn_init(&t, plan, err);
 	if (!ret)
 		ret = check_plan(&t, err);
 	if (!ret)

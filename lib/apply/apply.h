@@ -36,6 +36,11 @@ struct nt_apply_opts {
 	void (*progress)(const struct nt_change *c, const char *status,
 			 void *arg);
 	void *arg;
+	/* how the host is read again after channel changes (the plan's
+	 * later intents); NULL: nt_collect() of the root, these interfaces */
+	int (*collect)(const struct nt_root *root, const char *const *ifaces,
+		       struct nt_host *host, void *arg, struct nt_err *err);
+	void *collect_arg;
 };
 
 struct nt_apply_result {
@@ -54,8 +59,14 @@ struct nt_apply_result {
  * X, the plan expected Y").  Writes the journal and fsyncs it, then each
  * change in order, reading it back; on any failure it undoes what was done,
  * newest first, and returns the failing change's error with the kernel's
- * text.  With NETTUNE_TEST_PAUSE set (seconds), it sleeps after each change
- * (tests kill it there).
+ * text.  Two phases: changes flagged later are previews and not written;
+ * after the rest (channels and rings among them), the interfaces of the
+ * plan's later intents are read again, the intents resolved on the queues
+ * the kernel has now (nt_plan_resolve), journaled and written in the same
+ * transaction, and the journal's plan file rewritten with them.  With
+ * NETTUNE_TEST_PAUSE set (seconds), it sleeps after each change (tests
+ * kill it there).
+
  * Return: 0 or negative errno.
  */
 int nt_apply(const struct nt_root *root, const struct nt_plan *plan,
@@ -91,7 +102,19 @@ int nt_history(const char *state_dir, struct nt_journal_info **out,
 int nt_last_plan(const char *state_dir, struct nt_plan *plan,
 		 struct nt_err *err);
 
+/**
+ * nt_apply_resolve() - the later intents of @plan (nt_plan_resolve) on the
+ * host as it is now, read again with @opts->collect (NULL opts or hook:
+ * nt_collect() of @root, only the intents' interfaces)
+ * @out: the resolved changes; free with nt_plan_free()
+ * Return: 0 or negative errno.
+ */
+int nt_apply_resolve(const struct nt_root *root, const struct nt_plan *plan,
+		     const struct nt_apply_opts *opts, struct nt_plan *out,
+		     struct nt_err *err);
+
 struct nt_drift {
+
 	struct nt_change change;	/* target = expected */
 	char actual[NT_VALUE_LEN];
 	bool gone;			/* the subject no longer exists */

@@ -19,6 +19,7 @@
 #include "apply/journal.h"
 #include "util/file.h"
 #include "util/json.h"
+#include "util/trust.h"
 
 #define NS_PER_SEC	1000000000LL
 /* A journal is a few kilobytes; anything this big is not ours. */
@@ -45,23 +46,16 @@ int nt_journal_path(const char *state_dir, const char *id, const char *suffix,
 	return len < 0 || (size_t)len >= size ? -ENAMETOOLONG : 0;
 }
 
+/* Ours alone: not a symlink, root's (or the caller's), not others'. */
 static int mkdir_0700(const char *dir, struct nt_err *err)
 {
-	struct stat st;
-
-	if (!mkdir(dir, 0700))
-		return 0;
-	if (errno != EEXIST)
+	if (mkdir(dir, 0700) && errno != EEXIST)
 		return nt_err_set(err, errno,
 				  "%s: cannot create the state directory: %s (%schoose another with --state-dir)",
 				  dir, strerror(errno),
 				  errno == EACCES || errno == EPERM ?
 				  "run as root or " : "");
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return nt_err_set(err, ENOTDIR,
-				  "%s: not a directory; the state directory must be one (see --state-dir)",
-				  dir);
-	return 0;
+	return nt_trust_check_private_dir(dir, getuid(), err);
 }
 
 int nt_journal_mkdirs(const char *state_dir, struct nt_err *err)
@@ -133,6 +127,10 @@ static struct json_object *change_to_json(struct nt_jw *w,
 	nt_jw_str(w, obj, "before", jc->absent ? NULL : c->current);
 	nt_jw_str(w, obj, "target", c->target);
 	nt_jw_str(w, obj, "reason", c->reason);
+	if (jc->full)
+		nt_jw_str(w, obj, "before_full", jc->full);
+	if (jc->restore_only)
+		nt_jw_bool(w, obj, "restore_only", true);
 	return obj;
 }
 
@@ -300,6 +298,20 @@ static void load_change(struct loader *l, struct json_object *obj,
 	else
 		copy_string(l, obj, "before", jc->c.current,
 			    sizeof(jc->c.current));
+	if (json_object_object_get_ex(obj, "restore_only", &before))
+		jc->restore_only = json_object_get_boolean(before);
+	/* journals written before it was recorded have the kind only */
+	if (json_object_object_get_ex(obj, "before_full", &before) &&
+	    !l->ret) {
+		if (!json_object_is_type(before, json_type_string)) {
+			bad(l, "before_full", "has the wrong type");
+			return;
+		}
+		jc->full = strdup(json_object_get_string(before));
+		if (!jc->full)
+			l->ret = nt_err_set(l->err, ENOMEM, "%s: out of memory",
+					    l->path);
+	}
 }
 
 static void load_changes(struct loader *l, struct json_object *obj,
@@ -387,7 +399,7 @@ int nt_journal_load(const char *state_dir, const char *id,
 	if (nt_journal_path(state_dir, id, ".json", path, sizeof(path)))
 		return nt_err_set(err, ENAMETOOLONG, "%s: path too long",
 				  state_dir);
-	ret = nt_file_read_text(path, JOURNAL_MAX, &text, &len, NULL);
+	ret = nt_file_read_private(path, JOURNAL_MAX, &text, &len, NULL);
 	if (ret == -ENOENT)
 		return ret;
 	if (ret)
@@ -410,6 +422,8 @@ int nt_journal_load(const char *state_dir, const char *id,
 
 void nt_journal_free(struct nt_journal *j)
 {
+	for (size_t i = 0; j->v && i < j->n; i++)
+		free(j->v[i].full);
 	free(j->v);
 	free(j->irqbalance_config);
 	j->v = NULL;
@@ -604,7 +618,10 @@ int nt_history(const char *state_dir, struct nt_journal_info **out,
 		strcpy(info->profile, v[i].profile);
 		strcpy(info->state, v[i].state);
 		info->started_ns = v[i].started_ns;
-		info->n_changes = v[i].n;
+		info->n_changes = 0;
+		for (size_t k = 0; k < v[i].n; k++)
+			info->n_changes += !v[i].v[k].restore_only;
+
 	}
 	*n = count;
 	nt_journal_free_all(v, count);

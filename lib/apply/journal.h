@@ -14,7 +14,8 @@
  * STATE_DIR/journal/ID.json:
  *   {"nettune_journal": 1, "id", "profile", "started" (ISO 8601 UTC),
  *    "started_ns", "state",
- *    "changes": [{"knob", "subject", "before", "target", "reason"}],
+ *    "changes": [{"knob", "subject", "before", "target", "reason",
+ *                 "before_full" (optional)}],
  *    "irqbalance_config": null | the config text before we banned IRQs,
  *    "irqbalance_config_created": true when there was no config file}
  * "changes" holds only the changes apply writes, in plan order.  "before"
@@ -36,7 +37,17 @@
 struct nt_journal_change {
 	struct nt_change c;
 	bool absent;		/* "before": null, the subject did not exist */
+	/* "before_full": what the plan value leaves out, restored exactly
+	 * by rollback (a root qdisc with its parameters, knob.h
+	 * nt_knob_read_full); NULL for none (older journals: the kind) */
+	char *full;
+	/* "restore_only": not a change apply writes but a value a channel
+	 * change destroys (the RPS/XPS mask of a queue that goes away),
+	 * journaled first so that rollback restores it after the queue is
+	 * back; history does not count it */
+	bool restore_only;
 };
+
 
 struct nt_journal {
 	char id[64];

@@ -49,6 +49,24 @@ int nt_knob_write(const struct nt_root *root, const struct nt_change *c,
 		  const char *value, struct nt_err *err);
 
 /**
+ * nt_knob_read_full() - what a rollback needs beyond @c's plan value: for
+ * a qdisc, the whole root qdisc as dumped (its parameters too)
+ * @full: out, malloc'ed, NULL when the plan value is all there is
+ * Return: 0 or negative errno.
+ */
+int nt_knob_read_full(const struct nt_root *root, const struct nt_change *c,
+		      char **full, struct nt_err *err);
+
+/**
+ * nt_knob_restore_full() - put @c's subject back to @full exactly (no
+ * write when it is so already; read back after a write)
+ * Return: 0, -EIO when it reads back different, other negative errno.
+ */
+int nt_knob_restore_full(const struct nt_root *root,
+			 const struct nt_change *c, const char *full,
+			 bool *wrote, struct nt_err *err);
+
+/**
  * nt_knob_equal() - do two values of @knob mean the same?
  * White space in vectors, CPU list spelling ("0,1" == "0-1"), hex vs list.
  */

@@ -2,6 +2,8 @@
 #ifndef NT_PLAN_CHANGE_H
 #define NT_PLAN_CHANGE_H
 
+#include <stdbool.h>
+
 /*
  * One change to a host: the unit of an audit fix and of a profile plan.
  * Knobs (stable names, used in JSON and plans):
@@ -22,6 +24,7 @@
 #define NT_SUBJECT_LEN	64
 #define NT_VALUE_LEN	128
 #define NT_REASON_LEN	256
+#define NT_BOUND_LEN	32
 
 struct nt_change {
 	char knob[NT_KNOB_LEN];
@@ -31,6 +34,16 @@ struct nt_change {
 	char current[NT_VALUE_LEN];
 	char target[NT_VALUE_LEN];
 	char reason[NT_REASON_LEN];
+	/*
+	 * Plans only.  @bound: "" (or "=") exactly; ">=" at least, "<=" at
+	 * most, one per field of a vector ("= >= >="): the host satisfies
+	 * the change when each field holds its bound against @target.
+	 * @later: a per-queue change on an interface whose channels or rings
+	 * the plan changes: a preview; apply resolves it again on the queues
+	 * the kernel has after that change.
+	 */
+	char bound[NT_BOUND_LEN];
+	bool later;
 };
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "plan/plan.h"
 #include "util/file.h"
+#include "util/str.h"
 #include "util/json.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -34,13 +35,15 @@
  * it has not parsed itself.
  */
 enum val {
-	V_ANY,		/* [main], [sysctl]: literal */
-	V_RINGS,	/* N | max | max N */
+	V_ANY,		/* [main]: literal */
+	V_SYSCTL,	/* literal; numeric fields may carry a bound */
+	V_RINGS,	/* [BOUND] N | max | max N */
 	V_CHANNELS,	/* N | max | local-cores */
 	V_IRQ,		/* spread-local | spread | CPULIST */
 	V_RPS,		/* auto | off | CPULIST */
 	V_XPS,		/* match-irq | off | CPULIST */
 	V_U32,		/* N, 0 allowed */
+	V_SIZE,		/* [BOUND] N, 0 allowed */
 	V_WORDS,	/* a non-empty word list */
 };
 
@@ -51,7 +54,7 @@ static const struct rule {
 	bool per_iface;		/* may be limited: "[rings eth*]" */
 } rules[] = {
 	{ "main", NULL, V_ANY, false },
-	{ "sysctl", NULL, V_ANY, false },
+	{ "sysctl", NULL, V_SYSCTL, false },
 	{ "rings", "rx", V_RINGS, true },
 	{ "rings", "tx", V_RINGS, true },
 	{ "channels", "combined", V_CHANNELS, true },
@@ -59,22 +62,24 @@ static const struct rule {
 	{ "channels", "tx", V_CHANNELS, true },
 	{ "irq", "affinity", V_IRQ, true },
 	{ "rps", "cpus", V_RPS, true },
-	{ "rps", "flow_cnt", V_U32, true },
+	{ "rps", "flow_cnt", V_SIZE, true },
 	{ "xps", "cpus", V_XPS, true },
 	{ "qdisc", "root", V_WORDS, true },
-	{ "qdisc", "txqlen", V_U32, true },
+	{ "qdisc", "txqlen", V_SIZE, true },
 	{ "congestion", "algorithm", V_WORDS, false },
 	{ "congestion", "qdisc", V_WORDS, false },
 };
 
 static const char *const val_expected[] = {
 	[V_ANY] = "any value",
+	[V_SYSCTL] = "a value; a bound (>=, <= or =) only before a number",
 	[V_RINGS] = "N, max or max N",
 	[V_CHANNELS] = "N, max or local-cores",
 	[V_IRQ] = "spread-local, spread or a CPU list",
 	[V_RPS] = "auto, off or a CPU list",
 	[V_XPS] = "match-irq, off or a CPU list",
 	[V_U32] = "a number",
+	[V_SIZE] = "a number",
 	[V_WORDS] = "a name",
 };
 
@@ -91,10 +96,58 @@ enum intent_kind {
 	IN_LITERAL,	/* [main], [sysctl], qdisc and congestion words */
 };
 
+/*
+ * How a planned number relates to the host's: B_DEFAULT is the knob's
+ * default (at least for size-like knobs, else exactly).
+ */
+enum bound { B_DEFAULT, B_EXACT, B_AT_LEAST, B_AT_MOST };
+
+static const char *const bound_op[] = {
+	[B_DEFAULT] = "=", [B_EXACT] = "=", [B_AT_LEAST] = ">=",
+	[B_AT_MOST] = "<=",
+};
+
+static const char *const bound_words[] = {
+	[B_DEFAULT] = "exactly", [B_EXACT] = "exactly",
+	[B_AT_LEAST] = "at least", [B_AT_MOST] = "at most",
+};
+
 struct intent {
 	enum intent_kind kind;
 	uint32_t n;
 	bool capped;
+	enum bound bound;
+};
+
+/* Most fields a vector sysctl has (tcp_rmem has 3). */
+#define MAX_FIELDS	8
+
+/* A [sysctl] value taken apart: the literal without bounds, and each
+ * field's bound. */
+struct fields {
+	char plain[NT_VALUE_LEN];
+	enum bound bound[MAX_FIELDS];
+	size_t n;
+};
+
+/*
+ * Size-like sysctls: buffers, backlogs, budgets, table sizes.  A profile
+ * value for them is a floor unless it says otherwise: lowering what a
+ * host was given on purpose is never what "tuning" means.
+ */
+static const char *const size_like_sysctls[] = {
+	"net.core.dev_weight", "net.core.flow_limit_table_len",
+	"net.core.netdev_budget", "net.core.netdev_budget_usecs",
+	"net.core.netdev_max_backlog", "net.core.optmem_max",
+	"net.core.rmem_default", "net.core.rmem_max",
+	"net.core.rps_sock_flow_entries", "net.core.somaxconn",
+	"net.core.wmem_default", "net.core.wmem_max",
+	"net.ipv4.tcp_max_orphans", "net.ipv4.tcp_max_syn_backlog",
+	"net.ipv4.tcp_max_tw_buckets", "net.ipv4.tcp_mem",
+	"net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem", "net.ipv4.udp_mem",
+	"net.ipv4.udp_rmem_min", "net.ipv4.udp_wmem_min",
+	"net.netfilter.nf_conntrack_buckets",
+	"net.netfilter.nf_conntrack_max",
 };
 
 /* One nt_plan_make() call.  The first error sticks in ret; later steps stop. */
@@ -106,6 +159,10 @@ struct mk {
 	int ret;
 	struct nt_change *v;
 	size_t n, cap;
+	struct nt_change *kept;		/* left alone: a bound holds */
+	size_t n_kept, cap_kept;
+	struct nt_plan_later *later;
+	size_t n_later, cap_later;
 	/* Online CPUs by id, and whether each is its core's first thread. */
 	const struct nt_cpu **cpus;
 	bool *primary;
@@ -195,16 +252,8 @@ static void squeeze(char *dst, size_t size, const char *src)
 	dst[len] = '\0';
 }
 
-static bool squeezed_equal(const char *a, const char *b)
-{
-	char x[1024], y[1024];
-
-	squeeze(x, sizeof(x), a);
-	squeeze(y, sizeof(y), b);
-	return !strcmp(x, y);
-}
-
 /* Decimal, no sign, fits in 32 bits. */
+
 static bool parse_u32(const char *s, uint32_t *out)
 {
 	unsigned long long v = 0;
@@ -220,6 +269,79 @@ static bool parse_u32(const char *s, uint32_t *out)
 	}
 	*out = v;
 	return true;
+}
+
+/* A bound at the start of @s, and the blanks after it: the rest of @s. */
+static const char *strip_bound(const char *s, enum bound *b)
+{
+	size_t len = 0;
+
+	*b = B_DEFAULT;
+	if (!strncmp(s, ">=", 2) || !strncmp(s, "<=", 2)) {
+		*b = s[0] == '>' ? B_AT_LEAST : B_AT_MOST;
+		len = 2;
+	} else if (s[0] == '=') {
+		*b = B_EXACT;
+		len = 1;
+	}
+	for (s += len; *s == ' ' || *s == '\t'; s++)
+		;
+	return s;
+}
+
+static bool is_number(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return len > 0;
+}
+
+/* One field of a [sysctl] value: @op characters of bound, then the text. */
+static bool add_field(struct fields *f, const char *p, size_t w, size_t op,
+		      enum bound b)
+{
+	size_t len = strlen(f->plain);
+
+	if (f->n == MAX_FIELDS || len + w + 2 > sizeof(f->plain))
+		return false;
+	/* a floor or a ceiling needs a number; "exactly" takes any word */
+	if ((b == B_AT_LEAST || b == B_AT_MOST) && !is_number(p + op, w - op))
+		return false;
+	if (len)
+		f->plain[len++] = ' ';
+	memcpy(f->plain + len, p + op, w - op);
+	f->plain[len + w - op] = '\0';
+	f->bound[f->n++] = b;
+	return true;
+}
+
+/*
+ * "[OP] F1 [OP]F2 ...", squeezed: an operator standing alone before the
+ * first field applies to every field without one of its own, one attached
+ * to a field (">=131072") to that field only.
+ */
+static bool parse_fields(const char *s, struct fields *f)
+{
+	enum bound all = B_DEFAULT, b;
+
+	memset(f, 0, sizeof(*f));
+	while (*s) {
+		size_t w = strcspn(s, " "), op;
+
+		op = strip_bound(s, &b) - s;
+		op = op > w ? w : op;
+		if (op == w) {
+			if (f->n || all != B_DEFAULT)
+				return false;
+			all = b;
+		} else if (!add_field(f, s, w, op, op ? b : all)) {
+			return false;
+		}
+		s += w;
+		s += *s == ' ';
+	}
+	return f->n > 0;
 }
 
 static bool parse_list_nonempty(const char *s)
@@ -238,6 +360,8 @@ static bool parse_count(const char *s, bool channels, struct intent *in)
 		in->kind = IN_LOCAL;
 		return true;
 	}
+	if (!channels)
+		s = strip_bound(s, &in->bound);
 	if (!strcmp(s, "max")) {
 		in->kind = IN_MAX;
 		return true;
@@ -277,6 +401,7 @@ static bool parse_intent(enum val val, const char *s, struct intent *in)
 	static const enum intent_kind rps_kinds[] = { IN_AUTO, IN_OFF };
 	static const char *const xps_names[] = { "match-irq", "off", NULL };
 	static const enum intent_kind xps_kinds[] = { IN_MATCH_IRQ, IN_OFF };
+	struct fields fields;
 
 	memset(in, 0, sizeof(*in));
 	switch (val) {
@@ -293,6 +418,12 @@ static bool parse_intent(enum val val, const char *s, struct intent *in)
 	case V_U32:
 		in->kind = IN_NUMBER;
 		return parse_u32(s, &in->n);
+	case V_SIZE:
+		in->kind = IN_NUMBER;
+		return parse_u32(strip_bound(s, &in->bound), &in->n);
+	case V_SYSCTL:
+		in->kind = IN_LITERAL;
+		return parse_fields(s, &fields);
 	case V_WORDS:
 		in->kind = IN_LITERAL;
 		return s[strspn(s, " \t,")] != '\0';
@@ -569,69 +700,136 @@ static const struct nt_change *find_change(const struct mk *m,
 	return NULL;
 }
 
-static struct nt_change *push_change(struct mk *m)
+/* One more zeroed element of the array @v (@n used, @cap allocated). */
+static void *push(struct mk *m, void **v, size_t *n, size_t *cap,
+		  size_t size)
 {
-	struct nt_change *bigger;
-	size_t cap;
+	char *bigger;
+	size_t more;
 
-	if (m->n == m->cap) {
-		cap = m->cap ? m->cap * 2 : 32;
-		bigger = realloc(m->v, cap * sizeof(*m->v));
+	if (*n == *cap) {
+		more = *cap ? *cap * 2 : 32;
+		bigger = realloc(*v, more * size);
 		if (!bigger) {
 			mk_oom(m);
 			return NULL;
 		}
-		m->v = bigger;
-		m->cap = cap;
+		*v = bigger;
+		*cap = more;
 	}
-	memset(&m->v[m->n], 0, sizeof(m->v[m->n]));
-	return &m->v[m->n++];
+	bigger = (char *)*v + (*n)++ * size;
+	memset(bigger, 0, size);
+	return bigger;
 }
 
-/* Add a change; @why says in a few words how the intent became @target. */
-static void __attribute__((format(printf, 7, 8)))
-add_change(struct mk *m, const char *knob, const char *subject,
-	   const char *current, const char *target,
-	   const struct nt_profile_entry *e, const char *why, ...)
+static struct nt_change *push_change(struct mk *m, bool kept)
+{
+	if (kept)
+		return push(m, (void **)&m->kept, &m->n_kept, &m->cap_kept,
+			    sizeof(*m->kept));
+	return push(m, (void **)&m->v, &m->n, &m->cap, sizeof(*m->v));
+}
+
+/* A change (or with @kept, an entry left alone); NULL on failure. */
+static struct nt_change *vadd_change(struct mk *m, bool kept,
+				     const char *knob, const char *subject,
+				     const char *current, const char *target,
+				     const struct nt_profile_entry *e,
+				     const char *why, va_list ap)
 {
 	struct nt_change *c;
 	char text[NT_REASON_LEN];
-	va_list ap;
 
 	if (m->ret)
-		return;
+		return NULL;
 	if (strlen(subject) >= NT_SUBJECT_LEN ||
 	    strlen(current) >= NT_VALUE_LEN || strlen(target) >= NT_VALUE_LEN) {
 		mk_fail(m, EINVAL,
 			"%s:%d: %s %s: value too long for a plan (at most %d characters)",
 			e->file, e->line, knob, subject, NT_VALUE_LEN - 1);
-		return;
+		return NULL;
 	}
-	c = push_change(m);
+	c = push_change(m, kept);
 	if (!c)
-		return;
+		return NULL;
 	copy_str(c->knob, sizeof(c->knob), knob);
 	copy_str(c->subject, sizeof(c->subject), subject);
 	copy_str(c->current, sizeof(c->current), current);
 	copy_str(c->target, sizeof(c->target), target);
-	va_start(ap, why);
 	vsnprintf(text, sizeof(text), why, ap);
-	va_end(ap);
 	str_fmt(c->reason, sizeof(c->reason), "%s %s:%d: %s", m->prof->name,
 		base_name(e->file), e->line, text);
+	return c;
 }
 
-static void add_u32_change(struct mk *m, const char *knob,
-			   const char *subject, uint32_t cur, uint32_t target,
-			   const struct nt_profile_entry *e, const char *why)
+/* Add a change; @why says in a few words how the intent became @target. */
+static struct nt_change *__attribute__((format(printf, 7, 8)))
+add_change(struct mk *m, const char *knob, const char *subject,
+	   const char *current, const char *target,
+	   const struct nt_profile_entry *e, const char *why, ...)
+{
+	struct nt_change *c;
+	va_list ap;
+
+	va_start(ap, why);
+	c = vadd_change(m, false, knob, subject, current, target, e, why, ap);
+	va_end(ap);
+	return c;
+}
+
+/* An entry left alone: @target is what the profile asked for. */
+static void __attribute__((format(printf, 7, 8)))
+add_kept(struct mk *m, const char *knob, const char *subject,
+	 const char *current, const char *target,
+	 const struct nt_profile_entry *e, const char *why, ...)
+{
+	va_list ap;
+
+	va_start(ap, why);
+	vadd_change(m, true, knob, subject, current, target, e, why, ap);
+	va_end(ap);
+}
+
+/*
+ * A number with a bound: at least leaves a bigger @cur alone, at most a
+ * smaller one (both into the plan's kept entries, with the reason).
+ */
+static void add_bounded(struct mk *m, const char *knob, const char *subject,
+			uint32_t cur, uint32_t target, enum bound bound,
+			const struct nt_profile_entry *e, const char *why)
 {
 	char a[16], b[16];
+	struct nt_change *c;
 
 	if (cur == target)
 		return;
 	str_fmt(a, sizeof(a), "%u", cur);
 	str_fmt(b, sizeof(b), "%u", target);
-	add_change(m, knob, subject, a, b, e, "%s", why);
+	if ((bound == B_AT_LEAST && cur > target) ||
+	    (bound == B_AT_MOST && cur < target)) {
+		add_kept(m, knob, subject, a, b, e,
+			 "%s; left alone: %s %u, the host has %u", why,
+			 bound_words[bound], target, cur);
+		return;
+	}
+	c = add_change(m, knob, subject, a, b, e, "%s", why);
+	if (c && bound != B_EXACT && bound != B_DEFAULT)
+		str_fmt(c->bound, sizeof(c->bound), "%s", bound_op[bound]);
+}
+
+/* The bound of @e (size-like knobs: at least unless it says otherwise). */
+static enum bound entry_bound(const struct nt_profile_entry *e)
+{
+	struct intent in;
+	char value[sizeof(e->value)];
+	bool known;
+	const struct rule *r = find_rule(e->section, e->key, &known);
+
+	if (!r || (r->val != V_RINGS && r->val != V_SIZE))
+		return B_EXACT;
+	squeeze(value, sizeof(value), e->value);
+	parse_intent(r->val, value, &in);
+	return in.bound == B_DEFAULT ? B_AT_LEAST : in.bound;
 }
 
 /*
@@ -687,11 +885,102 @@ static bool word_in(const char *list, const char *name)
 	return false;
 }
 
+/* There, but no one may write it here (host-wide, seen from a netns). */
+static bool sysctl_read_only(const struct nt_host *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_sysctls; i++)
+		if (h->sysctls[i].name && !strcmp(h->sysctls[i].name, name))
+			return h->sysctls[i].read_only;
+	return false;
+}
+
 /*
- * The first algorithm of the list the kernel offers.  Only what
- * tcp_available_congestion_control lists counts: a module that is not
- * loaded (bbr, often) is not there until someone loads it.
+ * What the kernel has (host->kernel_has, lib/sys/kmod.c).  Unknown (an
+ * older snapshot): every kind, as before.  A kind some interface uses is
+ * there whatever the files say.
  */
+static bool qdisc_available(const struct mk *m, const char *kind)
+{
+	const struct nt_host *h = m->host;
+
+	if (h->kernel_has.state != NT_STATE_OK ||
+	    word_in(h->kernel_has.qdiscs ? h->kernel_has.qdiscs : "", kind))
+		return true;
+	for (size_t i = 0; i < h->n_ifaces; i++) {
+		const struct nt_iface *ifc = &h->ifaces[i];
+
+		if (!strcmp(ifc->qdisc, kind))
+			return true;
+		for (size_t q = 0; q < ifc->n_qdiscs; q++)
+			if (!strcmp(ifc->qdiscs[q].kind, kind))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The first item of "fq, fq_codel limit 10240, pfifo_fast" whose kind
+ * (its first word) the kernel has, into @out; false when none, with the
+ * kinds tried in @tried.
+ */
+static bool pick_qdisc(const struct mk *m, const char *list, char *out,
+		       size_t size, char *tried, size_t tsize)
+{
+	char item[NT_VALUE_LEN], kind[NT_NAME_LEN];
+
+	tried[0] = '\0';
+	while (*list) {
+		size_t len = strcspn(list, ",");
+
+		str_fmt(item, sizeof(item), "%.*s", (int)len, list);
+		list += len + (list[len] == ',');
+		squeeze(out, size, item);
+		if (!out[0])
+			continue;
+		str_fmt(kind, sizeof(kind), "%.*s", (int)strcspn(out, " "),
+			out);
+		if (qdisc_available(m, kind))
+			return true;
+		str_fmt(tried + strlen(tried), tsize - strlen(tried), "%s%s",
+			tried[0] ? ", " : "", kind);
+	}
+	out[0] = '\0';
+	return false;
+}
+
+/* Why a qdisc is not in the plan: what the kernel was known from. */
+static const char *kernel_note(const struct mk *m)
+{
+	return m->host->kernel_has.modules ? "" :
+	       " (no module tree for this kernel: only built-in or loaded kinds count)";
+}
+
+/*
+ * The first algorithm of the list the kernel offers: what
+ * tcp_available_congestion_control lists (built in or loaded), or a
+ * module the kernel's module tree has (setting the sysctl loads it).  A
+ * network namespace may only pick what tcp_allowed_congestion_control
+ * lists (the kernel says EPERM to others); there that key is read-only.
+ */
+static bool algorithm_ok(const struct nt_host *h, const char *name)
+{
+	static const char allowed_key[] =
+		"net.ipv4.tcp_allowed_congestion_control";
+	const char *avail =
+		nt_host_sysctl(h, "net.ipv4.tcp_available_congestion_control");
+	const char *allowed = nt_host_sysctl(h, allowed_key);
+	const char *loadable = h->kernel_has.state == NT_STATE_OK &&
+			       h->kernel_has.congestion ?
+			       h->kernel_has.congestion : "";
+
+	if (!avail)
+		avail = nt_host_sysctl(h, "net.ipv4.tcp_congestion_control");
+	if (!word_in(avail ? avail : "", name) && !word_in(loadable, name))
+		return false;
+	return !allowed || !sysctl_read_only(h, allowed_key) ||
+	       word_in(allowed, name);
+}
+
 static void want_algorithm(struct mk *m, const struct nt_profile_entry *e,
 			   struct want *ws, size_t *n)
 {
@@ -710,7 +999,7 @@ static void want_algorithm(struct mk *m, const struct nt_profile_entry *e,
 	str_fmt(list, sizeof(list), "%s", e->value);
 	for (tok = strtok_r(list, ", \t", &save); tok;
 	     tok = strtok_r(NULL, ", \t", &save)) {
-		if (word_in(avail, tok)) {
+		if (algorithm_ok(h, tok)) {
 			str_fmt(why, sizeof(why),
 				"congestion algorithm = %s: %s %s", e->value,
 				tok, names[0] ? "is the first available" :
@@ -727,6 +1016,134 @@ static void want_algorithm(struct mk *m, const struct nt_profile_entry *e,
 		e->file, e->line, names, list);
 }
 
+static enum bound sysctl_default(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(size_like_sysctls); i++)
+		if (!strcmp(size_like_sysctls[i], name))
+			return B_AT_LEAST;
+	return B_EXACT;
+}
+
+/* Field @i of squeezed @s into @buf ("" past the end); its length. */
+static size_t field_at(const char *s, size_t i, char *buf, size_t size)
+{
+	size_t w;
+
+	for (; i && *s; i--) {
+		s += strcspn(s, " ");
+		s += *s == ' ';
+	}
+	w = strcspn(s, " ");
+	str_fmt(buf, size, "%.*s", (int)w, s);
+	return w;
+}
+
+static size_t count_fields(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; n++) {
+		s += strcspn(s, " ");
+		s += *s == ' ';
+	}
+	return n;
+}
+
+/*
+ * The value a bounded want makes of the host's @cur: each field with a
+ * floor or ceiling keeps the host's number when it already satisfies it.
+ * @ops gets the bounds ("" when all are exactly); @held counts the fields
+ * kept.  A want whose fields do not line up with the host's is exact.
+ */
+static void bounded_target(const struct fields *f, const char *name,
+			   const char *cur, char *target, size_t size,
+			   char *ops, size_t ops_size, size_t *held)
+{
+	char a[32], b[32];
+	size_t len = 0, ops_len = 0;
+	bool any = false;
+
+	*held = 0;
+	ops[0] = '\0';
+	if (count_fields(cur) != f->n) {
+		str_fmt(target, size, "%s", f->plain);
+		return;
+	}
+	target[0] = '\0';
+	for (size_t i = 0; i < f->n; i++) {
+		enum bound bd = f->bound[i] == B_DEFAULT ?
+				sysctl_default(name) : f->bound[i];
+		size_t wa = field_at(cur, i, a, sizeof(a));
+		size_t wb = field_at(f->plain, i, b, sizeof(b));
+		const char *pick = b;
+
+		if (bd != B_EXACT && is_number(a, wa) && is_number(b, wb)) {
+			unsigned long long x = strtoull(a, NULL, 10);
+			unsigned long long y = strtoull(b, NULL, 10);
+
+			if ((bd == B_AT_LEAST && x > y) ||
+			    (bd == B_AT_MOST && x < y)) {
+				pick = a;
+				(*held)++;
+			}
+			any = true;
+		} else {
+			bd = B_EXACT;
+		}
+		nt_str_append(target, size, &len, "%s%s", i ? " " : "", pick);
+		nt_str_append(ops, ops_size, &ops_len, "%s%s", i ? " " : "",
+			      bound_op[bd]);
+	}
+	if (!any)
+		ops[0] = '\0';
+}
+
+/* "at least" when every field has that bound, else the operators. */
+static const char *bound_text(const char *ops)
+{
+	bool le = strstr(ops, "<=") != NULL, ge = strstr(ops, ">=") != NULL;
+	bool eq = !strncmp(ops, "= ", 2) || strstr(ops, " = ") ||
+		  (strlen(ops) > 1 && !strcmp(ops + strlen(ops) - 2, " ="));
+
+	if (ge && !le && !eq)
+		return "at least";
+	if (le && !ge && !eq)
+		return "at most";
+	return ops;
+}
+
+/* One sysctl the profile wants, against the host's value @cur. */
+static void plan_sysctl(struct mk *m, const struct want *w, const char *cur)
+{
+	char shown[NT_VALUE_LEN], target[NT_VALUE_LEN], ops[NT_BOUND_LEN];
+	struct nt_change *c;
+	struct fields f;
+	size_t held;
+
+	/* the kernel separates vectors with tabs; plans use spaces */
+	squeeze(shown, sizeof(shown), cur);
+	if (!parse_fields(w->value, &f)) {
+		mk_fail(m, EINVAL, "%s:%d: [sysctl] %s: bad value \"%s\" (expected %s)",
+			w->e->file, w->e->line, w->name, w->value,
+			val_expected[V_SYSCTL]);
+		return;
+	}
+	bounded_target(&f, w->name, shown, target, sizeof(target), ops,
+		       sizeof(ops), &held);
+	if (!strcmp(target, shown)) {
+		if (strcmp(f.plain, shown))
+			add_kept(m, "sysctl", w->name, shown, f.plain, w->e,
+				 "%s; left alone: the host already satisfies it (%s)",
+				 w->why, bound_text(ops));
+
+		return;
+	}
+	c = add_change(m, "sysctl", w->name, shown, target, w->e, "%s%s",
+		       w->why, held ? "; the host's larger fields kept" : "");
+	if (c)
+		str_fmt(c->bound, sizeof(c->bound), "%s", ops);
+}
+
 /* Profile order: where the entry that decided each key stands. */
 static int cmp_want(const void *a, const void *b)
 {
@@ -735,11 +1152,55 @@ static int cmp_want(const void *a, const void *b)
 	return (x->e > y->e) - (x->e < y->e);
 }
 
+/*
+ * [congestion] qdisc: the first kind of the list the kernel has becomes
+ * net.core.default_qdisc; none of them: left alone, with the reason.
+ */
+static void want_default_qdisc(struct mk *m, const struct nt_profile_entry *e,
+			       struct want *ws, size_t *n)
+{
+	const char *cur = nt_host_sysctl(m->host, "net.core.default_qdisc");
+	char kind[NT_VALUE_LEN], tried[NT_VALUE_LEN], why[NT_REASON_LEN];
+	char shown[NT_VALUE_LEN];
+
+	if (pick_qdisc(m, e->value, kind, sizeof(kind), tried,
+		       sizeof(tried))) {
+		if (strcmp(kind, e->value))
+			str_fmt(why, sizeof(why),
+				"congestion qdisc = %s: %s is the first this kernel has",
+				e->value, kind);
+		else
+			str_fmt(why, sizeof(why), "congestion qdisc = %s",
+				e->value);
+		want_add(ws, n, "net.core.default_qdisc", kind, e, why);
+		return;
+	}
+	if (!cur)
+		return;
+	squeeze(shown, sizeof(shown), cur);
+	add_kept(m, "sysctl", "net.core.default_qdisc", shown, tried, e,
+		 "congestion qdisc = %s; left alone: this kernel has none of %s%s",
+		 e->value, tried, kernel_note(m));
+}
+
+static void keep_read_only(struct mk *m, const struct want *w,
+			   const char *cur)
+{
+	char shown[NT_VALUE_LEN], want[NT_VALUE_LEN];
+
+	squeeze(shown, sizeof(shown), cur);
+	squeeze(want, sizeof(want), w->value);
+	if (!strcmp(shown, want))
+		return;
+	add_kept(m, "sysctl", w->name, shown, w->value, w->e,
+		 "%s; left alone: read-only in this network namespace, set from the host's namespace",
+		 w->why);
+}
+
 static void plan_sysctls(struct mk *m)
 {
 	const struct nt_profile_entry *e;
 	struct want *ws = calloc(m->prof->n + 2, sizeof(*ws));
-	char why[NT_REASON_LEN];
 	size_t n = 0;
 
 	if (!ws) {
@@ -751,23 +1212,17 @@ static void plan_sysctls(struct mk *m)
 	if (e)
 		want_algorithm(m, e, ws, &n);
 	e = last_entry(m, "congestion", "qdisc");
-	if (e) {
-		str_fmt(why, sizeof(why), "congestion qdisc = %s", e->value);
-		want_add(ws, &n, "net.core.default_qdisc", e->value, e, why);
-	}
+	if (e)
+		want_default_qdisc(m, e, ws, &n);
 	qsort(ws, n, sizeof(*ws), cmp_want);
 	for (size_t i = 0; i < n && !m->ret; i++) {
 		/* Absent here: not this kernel's key, or not in this netns. */
 		const char *cur = nt_host_sysctl(m->host, ws[i].name);
 
-		char shown[NT_VALUE_LEN];
-
-		if (!cur || squeezed_equal(cur, ws[i].value))
-			continue;
-		/* the kernel separates vectors with tabs; plans use spaces */
-		squeeze(shown, sizeof(shown), cur);
-		add_change(m, "sysctl", ws[i].name, shown, ws[i].value,
-			   ws[i].e, "%s", ws[i].why);
+		if (cur && sysctl_read_only(m->host, ws[i].name))
+			keep_read_only(m, &ws[i], cur);
+		else if (cur)
+			plan_sysctl(m, &ws[i], cur);
 	}
 	free(ws);
 }
@@ -831,7 +1286,9 @@ static void plan_count(struct mk *m, const struct nt_iface *ifc,
 	if (target < 0)
 		return;
 	str_fmt(knob, sizeof(knob), "%s.%s", section, key);
-	add_u32_change(m, knob, ifc->name, cur, target, e, why);
+	add_bounded(m, knob, ifc->name, cur, target,
+		    strcmp(section, "rings") ? B_EXACT : entry_bound(e), e,
+		    why);
 }
 
 static uint32_t ring_max(const struct nt_rings *r, uint32_t bit, uint32_t max)
@@ -917,10 +1374,19 @@ static int cmp_irq(const void *a, const void *b)
 {
 	const struct nt_iface_irq *x = *(const struct nt_iface_irq *const *)a;
 	const struct nt_iface_irq *y = *(const struct nt_iface_irq *const *)b;
+	int qx = nt_irq_queue(x), qy = nt_irq_queue(y);
 
-	if (x->queue != y->queue)
-		return x->queue < y->queue ? -1 : 1;
+	if (qx != qy)
+		return qx < qy ? -1 : 1;
 	return (x->irq > y->irq) - (x->irq < y->irq);
+}
+
+/* Does @irq serve only queues below @limit (those the plan keeps)? */
+static bool irq_below(const struct nt_iface_irq *irq, uint32_t limit)
+{
+	return nt_irq_is_queue(irq) &&
+	       (irq->rxq < 0 || (uint32_t)irq->rxq < limit) &&
+	       (irq->txq < 0 || (uint32_t)irq->txq < limit);
 }
 
 /* The queue IRQs below @limit, by queue number.  NULL only without memory. */
@@ -936,8 +1402,7 @@ static const struct nt_iface_irq **queue_irqs(struct mk *m,
 		return NULL;
 	}
 	for (size_t i = 0; i < ifc->n_irqs; i++)
-		if (ifc->irqs[i].queue >= 0 &&
-		    (uint32_t)ifc->irqs[i].queue < limit)
+		if (irq_below(&ifc->irqs[i], limit))
 			v[(*n)++] = &ifc->irqs[i];
 	qsort(v, *n, sizeof(*v), cmp_irq);
 	return v;
@@ -965,10 +1430,14 @@ static void irq_change(struct mk *m, const struct nt_iface *ifc,
 	add_change(m, "irq.affinity", subject, cur, tgt, e, "%s", why);
 }
 
-/* Queue IRQ i on CPU order[i % n]: one CPU each, as long as CPUs last. */
+/*
+ * Queue IRQ i on CPU order[i % n]: one CPU each, as long as CPUs last.
+ * The vectors of a shared PCI function (@device) go by their order.
+ */
 static void irq_spread(struct mk *m, const struct nt_iface *ifc,
 		       const struct nt_iface_irq **irqs, size_t n_irqs,
-		       const struct nt_profile_entry *e, bool local)
+		       const struct nt_profile_entry *e, bool local,
+		       bool device)
 {
 	uint32_t *ord = calloc(m->n_cpus + 1, sizeof(*ord));
 	const char *how = local ? "spread-local" : "spread";
@@ -990,8 +1459,14 @@ static void irq_spread(struct mk *m, const struct nt_iface *ifc,
 			mk_oom(m);
 			break;
 		}
-		str_fmt(why, sizeof(why), "irq affinity = %s: queue %d%s", how,
-			irqs[i]->queue, where);
+		if (device)
+			str_fmt(why, sizeof(why),
+				"irq affinity = %s: vector %zu of device %s%s",
+				how, i, ifc->bus_info, where);
+		else
+			str_fmt(why, sizeof(why),
+				"irq affinity = %s: queue %d%s", how,
+				nt_irq_queue(irqs[i]), where);
 		irq_change(m, ifc, irqs[i], &one, e, why);
 	}
 	nt_cpumask_free(&one);
@@ -1038,7 +1513,67 @@ static void plan_irq(struct mk *m, const struct nt_iface *ifc)
 	if (in.kind == IN_LIST)
 		irq_list(m, ifc, irqs, n, e, value);
 	else
-		irq_spread(m, ifc, irqs, n, e, in.kind == IN_SPREAD_LOCAL);
+		irq_spread(m, ifc, irqs, n, e, in.kind == IN_SPREAD_LOCAL,
+			   false);
+	free(irqs);
+}
+
+/*
+ * The [irq ADDR] entry that names @ifc's PCI function, if any: the only
+ * way a plan touches the vectors a function shares between its ports.
+ */
+static const struct nt_profile_entry *device_entry(const struct mk *m,
+						   const struct nt_iface *ifc)
+{
+	const struct nt_profile_entry *found = NULL;
+
+	for (size_t i = 0; ifc->bus_info[0] && i < m->prof->n; i++) {
+		const struct nt_profile_entry *e = &m->prof->v[i];
+
+		if (!strcmp(e->section, "irq") && !strcmp(e->key, "affinity") &&
+		    e->match[0] && !fnmatch(e->match, ifc->bus_info, 0))
+			found = e;
+	}
+	return found;
+}
+
+/* Is @ifc the first interface of the host on its PCI function? */
+static bool first_port(const struct mk *m, const struct nt_iface *ifc)
+{
+	for (size_t i = 0; i < m->host->n_ifaces; i++) {
+		const struct nt_iface *o = &m->host->ifaces[i];
+
+		if (!o->is_virtual && !strcmp(o->bus_info, ifc->bus_info))
+			return o == ifc;
+	}
+	return false;
+}
+
+/* The device's vectors, planned once, with its first port's name. */
+static void plan_device_irq(struct mk *m, const struct nt_iface *ifc)
+{
+	const struct nt_profile_entry *e = device_entry(m, ifc);
+	const struct nt_iface_irq **irqs;
+	char value[NT_VALUE_LEN];
+	struct intent in;
+	size_t n = 0;
+
+	if (!e || ifc->is_virtual || !first_port(m, ifc))
+		return;
+	irqs = calloc(ifc->n_irqs + 1, sizeof(*irqs));
+	if (!irqs) {
+		mk_oom(m);
+		return;
+	}
+	for (size_t i = 0; i < ifc->n_irqs; i++)
+		if (ifc->irqs[i].owner == NT_IRQ_OWNER_DEVICE)
+			irqs[n++] = &ifc->irqs[i];
+	entry_intent(e, &in, value, sizeof(value));
+	if (in.kind == IN_LIST)
+		irq_list(m, ifc, irqs, n, e, value);
+	else
+		irq_spread(m, ifc, irqs, n, e, in.kind == IN_SPREAD_LOCAL,
+			   true);
 	free(irqs);
 }
 
@@ -1079,8 +1614,8 @@ static void mask_or(struct mk *m, struct nt_cpumask *dst,
 /* A queue IRQ that receives: rx or combined, on a queue the plan keeps. */
 static bool rx_queue_irq(const struct nt_iface_irq *irq, uint32_t limit)
 {
-	return irq->queue >= 0 && (uint32_t)irq->queue < limit &&
-	       strcmp(irq->queue_type, "tx");
+	return nt_irq_is_queue(irq) && irq->rxq >= 0 &&
+	       (uint32_t)irq->rxq < limit;
 }
 
 /*
@@ -1094,9 +1629,10 @@ static void rx_irq_cpus(struct mk *m, const struct nt_iface *ifc,
 	bool queues = false;
 
 	for (size_t i = 0; i < ifc->n_irqs; i++)
-		queues |= ifc->irqs[i].queue >= 0;
+		queues |= nt_irq_is_queue(&ifc->irqs[i]);
 	for (size_t i = 0; i < ifc->n_irqs && !m->ret; i++) {
-		if (queues && !rx_queue_irq(&ifc->irqs[i], limit))
+		if (queues ? !rx_queue_irq(&ifc->irqs[i], limit) :
+			     ifc->irqs[i].owner != NT_IRQ_OWNER_IFACE)
 			continue;
 		irq_cpus(m, ifc, &ifc->irqs[i], &one);
 		mask_or(m, out, &one);
@@ -1232,8 +1768,8 @@ static void plan_flow_cnt(struct mk *m, const struct nt_iface *ifc)
 			continue;
 		str_fmt(subject, sizeof(subject), "%s rx-%u", ifc->name,
 			q->index);
-		add_u32_change(m, "rps.flow_cnt", subject, q->rps_flow_cnt,
-			       in.n, e, why);
+		add_bounded(m, "rps.flow_cnt", subject, q->rps_flow_cnt, in.n,
+			    entry_bound(e), e, why);
 	}
 }
 
@@ -1246,11 +1782,12 @@ static const struct nt_iface_irq *tx_irq(const struct nt_iface *ifc,
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
 		const struct nt_iface_irq *irq = &ifc->irqs[i];
 
-		if (irq->queue < 0 || (uint32_t)irq->queue != index)
+		if (!nt_irq_is_queue(irq) || irq->txq < 0 ||
+		    (uint32_t)irq->txq != index)
 			continue;
-		if (!strcmp(irq->queue_type, "tx"))
+		if (irq->rxq < 0)
 			return irq;
-		if (!found && strcmp(irq->queue_type, "rx"))
+		if (!found)
 			found = irq;
 	}
 	return found;
@@ -1314,7 +1851,8 @@ static void plan_txqlen(struct mk *m, const struct nt_iface *ifc)
 		return;
 	entry_intent(e, &in, value, sizeof(value));
 	str_fmt(why, sizeof(why), "qdisc txqlen = %u", in.n);
-	add_u32_change(m, "txqlen", ifc->name, ifc->txqlen, in.n, e, why);
+	add_bounded(m, "txqlen", ifc->name, ifc->txqlen, in.n, entry_bound(e),
+		    e, why);
 }
 
 /*
@@ -1325,32 +1863,140 @@ static void plan_qdisc(struct mk *m, const struct nt_iface *ifc)
 {
 	const struct nt_profile_entry *e = iface_entry(m, "qdisc", "root", ifc);
 	char value[sizeof(e->value)], why[NT_REASON_LEN];
+	char tried[NT_VALUE_LEN];
 	size_t kind_len;
 
 	if (!e || !ifc->qdisc[0])
 		return;
-	squeeze(value, sizeof(value), e->value);
+	/* "fq, fq_codel": the first kind this kernel has */
+	if (!pick_qdisc(m, e->value, value, sizeof(value), tried,
+			sizeof(tried))) {
+		add_kept(m, "qdisc", ifc->name, ifc->qdisc, tried, e,
+			 "qdisc root = %s; left alone: this kernel has none of %s%s",
+			 e->value, tried, kernel_note(m));
+		return;
+	}
 	kind_len = strcspn(value, " ");
 	if (kind_len == strlen(ifc->qdisc) &&
 	    !strncmp(value, ifc->qdisc, kind_len))
 		return;
-	str_fmt(why, sizeof(why), "qdisc root = %s", value);
+	squeeze(tried, sizeof(tried), e->value);
+	if (strcmp(tried, value))
+		str_fmt(why, sizeof(why),
+			"qdisc root = %s: %s is the first this kernel has",
+			tried, value);
+	else
+		str_fmt(why, sizeof(why), "qdisc root = %s", value);
 	add_change(m, "qdisc", ifc->name, ifc->qdisc, value, e, "%s", why);
 }
 
 typedef void (*iface_step)(struct mk *m, const struct nt_iface *ifc);
 
-/* Apply order; IRQs after channels, which re-create them. */
-static const iface_step iface_steps[] = {
-	plan_rings, plan_channels, plan_irq, plan_rps, plan_flow_cnt,
-	plan_xps, plan_txqlen, plan_qdisc,
+/*
+ * Apply order; IRQs after channels, which re-create them.  A per-queue
+ * step names the profile entry it resolves: on an interface whose queues
+ * a channel or ring change re-makes, apply resolves it again afterwards.
+ */
+static const struct {
+	iface_step step;
+	const char *section, *key;	/* per-queue steps only */
+} iface_steps[] = {
+	{ plan_rings, NULL, NULL }, { plan_channels, NULL, NULL },
+	{ plan_irq, "irq", "affinity" }, { plan_device_irq, NULL, NULL },
+	{ plan_rps, "rps", "cpus" }, { plan_flow_cnt, "rps", "flow_cnt" },
+	{ plan_xps, "xps", "cpus" }, { plan_txqlen, NULL, NULL },
+	{ plan_qdisc, NULL, NULL },
 };
 
-static void plan_ifaces(struct mk *m, iface_step step)
+/* The IRQ number of an irq.affinity subject "eth0 irq 38". */
+static bool subject_irq(const char *subject, unsigned long *irq)
 {
-	for (size_t i = 0; i < m->host->n_ifaces && !m->ret; i++)
-		if (iface_wanted(m, &m->host->ifaces[i]))
-			step(m, &m->host->ifaces[i]);
+	const char *p = strrchr(subject, ' ');
+	char *end;
+
+	if (!p)
+		return false;
+	*irq = strtoul(p + 1, &end, 10);
+	return end != p + 1 && !*end;
+}
+
+/*
+ * Every IRQ has at most one owner, so no plan names one IRQ twice: two
+ * entries would give it two targets, and verify would always find one
+ * drifted.  A model that breaks the rule (a hand-made or damaged snapshot)
+ * fails here, loudly, instead of being applied.
+ */
+static void check_irq_unique(struct mk *m)
+{
+	for (size_t i = 0; i < m->n && !m->ret; i++) {
+		unsigned long a, b;
+
+		if (strcmp(m->v[i].knob, "irq.affinity") ||
+		    !subject_irq(m->v[i].subject, &a))
+			continue;
+		for (size_t k = i + 1; k < m->n; k++) {
+			if (strcmp(m->v[k].knob, "irq.affinity") ||
+			    !subject_irq(m->v[k].subject, &b) || a != b)
+				continue;
+			mk_fail(m, EINVAL,
+				"internal error: IRQ %lu planned twice (\"%s\" and \"%s\"): an IRQ has at most one owning interface",
+				a, m->v[i].subject, m->v[k].subject);
+			break;
+		}
+	}
+}
+
+/* Does the plan change @ifc's channels or rings? */
+static bool queues_change(const struct mk *m, const struct nt_iface *ifc)
+{
+	static const char *const knobs[] = {
+		"channels.combined", "channels.rx", "channels.tx", "rings.rx",
+		"rings.tx",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (find_change(m, knobs[i], ifc->name))
+			return true;
+	return false;
+}
+
+/* Records entry @e as an intent apply resolves after @ifc's changes. */
+static void add_later(struct mk *m, const struct nt_iface *ifc,
+		      const struct nt_profile_entry *e)
+{
+	struct nt_plan_later *l;
+
+	l = push(m, (void **)&m->later, &m->n_later, &m->cap_later,
+		 sizeof(*m->later));
+	if (!l)
+		return;
+	str_fmt(l->iface, sizeof(l->iface), "%s", ifc->name);
+	l->e = *e;
+	str_fmt(l->e.match, sizeof(l->e.match), "%s", ifc->name);
+	str_fmt(l->e.file, sizeof(l->e.file), "%s", base_name(e->file));
+}
+
+/* Step @s on every interface; per-queue changes after a queue change are
+ * flagged later, and the entry that made them recorded. */
+static void plan_ifaces(struct mk *m, size_t s)
+{
+	for (size_t i = 0; i < m->host->n_ifaces && !m->ret; i++) {
+		const struct nt_iface *ifc = &m->host->ifaces[i];
+		const struct nt_profile_entry *e;
+		size_t first = m->n;
+
+		if (!iface_wanted(m, ifc))
+			continue;
+		iface_steps[s].step(m, ifc);
+		if (!iface_steps[s].section || !queues_change(m, ifc))
+			continue;
+		for (size_t k = first; k < m->n; k++)
+			m->v[k].later = true;
+		e = iface_entry(m, iface_steps[s].section, iface_steps[s].key,
+				ifc);
+		if (e)
+			add_later(m, ifc, e);
+	}
 }
 
 static void mk_free(struct mk *m)
@@ -1359,6 +2005,14 @@ static void mk_free(struct mk *m)
 	free(m->primary);
 	nt_cpumask_free(&m->online);
 }
+
+static void mk_discard(struct mk *m)
+{
+	free(m->v);
+	free(m->kept);
+	free(m->later);
+}
+
 
 static int64_t now_ns(void)
 {
@@ -1394,10 +2048,12 @@ int nt_plan_make(const struct nt_profile *profile, const struct nt_host *host,
 	if (!m.ret)
 		plan_sysctls(&m);
 	for (size_t i = 0; i < ARRAY_SIZE(iface_steps) && !m.ret; i++)
-		plan_ifaces(&m, iface_steps[i]);
+		plan_ifaces(&m, i);
+	if (!m.ret)
+		check_irq_unique(&m);
 	mk_free(&m);
 	if (m.ret) {
-		free(m.v);
+		mk_discard(&m);
 		return m.ret;
 	}
 	str_fmt(plan->profile, sizeof(plan->profile), "%s", profile->name);
@@ -1405,7 +2061,118 @@ int nt_plan_make(const struct nt_profile *profile, const struct nt_host *host,
 	plan->made_ns = now_ns();
 	plan->v = m.v;
 	plan->n = m.n;
+	plan->kept = m.kept;
+	plan->n_kept = m.n_kept;
+	plan->later = m.later;
+	plan->n_later = m.n_later;
 	return 0;
+}
+
+/* The interfaces of @plan's later intents, NULL-ended; NULL on ENOMEM. */
+static const char **later_ifaces(const struct nt_plan *plan)
+{
+	const char **v = calloc(plan->n_later + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < plan->n_later; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = !strcmp(v[k], plan->later[i].iface);
+		if (!seen)
+			v[n++] = plan->later[i].iface;
+	}
+	return v;
+}
+
+/**
+ * nt_plan_resolve() - the later intents of @plan on @host as it is now
+ * @plan: a plan with later intents (nt_plan_make)
+ * @host: the host after the channel and ring changes
+ * @out: the per-queue changes, in apply order; free with nt_plan_free()
+ * @err: as nt_plan_make()
+ *
+ * The intents are a profile of their own (each limited to its interface),
+ * planned with the per-queue steps only, so "auto" and "match-irq" see the
+ * IRQs the kernel has now.  Return: 0, -EINVAL, -ENOMEM.
+ */
+int nt_plan_resolve(const struct nt_plan *plan, const struct nt_host *host,
+		    struct nt_plan *out, struct nt_err *err)
+{
+	struct nt_profile prof = { .n = plan->n_later };
+	const char **ifaces = later_ifaces(plan);
+	struct mk m = { .prof = &prof, .host = host, .err = err };
+
+	memset(out, 0, sizeof(*out));
+	prof.v = calloc(plan->n_later + 1, sizeof(*prof.v));
+	if (!prof.v || !ifaces) {
+		free(prof.v);
+		free(ifaces);
+		return nt_err_set(err, ENOMEM, "out of memory");
+	}
+	str_fmt(prof.name, sizeof(prof.name), "%s", plan->profile);
+	for (size_t i = 0; i < plan->n_later; i++)
+		prof.v[i] = plan->later[i].e;
+	m.ifaces = ifaces;
+	for (size_t i = 0; i < prof.n && !m.ret; i++)
+		check_entry(&m, &prof.v[i]);
+	if (!m.ret)
+		mk_topology(&m);
+	for (size_t i = 0; i < ARRAY_SIZE(iface_steps) && !m.ret; i++)
+		if (iface_steps[i].section)
+			plan_ifaces(&m, i);
+	mk_free(&m);
+	free(prof.v);
+	free(ifaces);
+	if (m.ret) {
+		mk_discard(&m);
+		return m.ret;
+	}
+	str_fmt(out->profile, sizeof(out->profile), "%s", plan->profile);
+	str_fmt(out->hostname, sizeof(out->hostname), "%s", host->hostname);
+	out->made_ns = now_ns();
+	out->v = m.v;
+	out->n = m.n;
+	out->kept = m.kept;
+	out->n_kept = m.n_kept;
+	free(m.later);
+	return 0;
+}
+
+/* Field by field with the bound of each; "" bound: @equal decides. */
+bool nt_plan_holds(const struct nt_change *c, const char *live,
+		   bool (*equal)(const char *knob, const char *a,
+				 const char *b))
+{
+	char x[NT_VALUE_LEN], y[NT_VALUE_LEN], a[32], b[32], op[8];
+	size_t n;
+
+	if (!c->bound[0] || !strcmp(c->bound, "="))
+		return equal(c->knob, live, c->target);
+	squeeze(x, sizeof(x), live);
+	squeeze(y, sizeof(y), c->target);
+	n = count_fields(y);
+	if (count_fields(x) != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		size_t wa = field_at(x, i, a, sizeof(a));
+		size_t wb = field_at(y, i, b, sizeof(b));
+		unsigned long long p, q;
+
+		field_at(c->bound, i, op, sizeof(op));
+		if (strcmp(op, ">=") && strcmp(op, "<=")) {
+			if (strcmp(a, b))
+				return false;
+			continue;
+		}
+		if (!is_number(a, wa) || !is_number(b, wb))
+			return false;
+		p = strtoull(a, NULL, 10);
+		q = strtoull(b, NULL, 10);
+		if (op[0] == '>' ? p < q : p > q)
+			return false;
+	}
+	return true;
 }
 
 void nt_plan_free(struct nt_plan *plan)
@@ -1413,8 +2180,11 @@ void nt_plan_free(struct nt_plan *plan)
 	if (!plan)
 		return;
 	free(plan->v);
+	free(plan->kept);
+	free(plan->later);
 	memset(plan, 0, sizeof(*plan));
 }
+
 
 /* The plan file, built with struct nt_jw (util/json.h). */
 static struct json_object *change_json(struct nt_jw *w,
@@ -1427,16 +2197,40 @@ static struct json_object *change_json(struct nt_jw *w,
 	nt_jw_str(w, o, "current", c->current);
 	nt_jw_str(w, o, "target", c->target);
 	nt_jw_str(w, o, "reason", c->reason);
+	if (c->bound[0])
+		nt_jw_str(w, o, "bound", c->bound);
+	if (c->later)
+		nt_jw_bool(w, o, "later", true);
 	return o;
 }
 
 static struct json_object *changes_json(struct nt_jw *w,
-					const struct nt_plan *plan)
+					const struct nt_change *v, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
 
-	for (size_t i = 0; i < plan->n; i++)
-		nt_jw_append(w, arr, change_json(w, &plan->v[i]));
+	for (size_t i = 0; i < n; i++)
+		nt_jw_append(w, arr, change_json(w, &v[i]));
+	return arr;
+}
+
+static struct json_object *later_json(struct nt_jw *w,
+				      const struct nt_plan *plan)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < plan->n_later; i++) {
+		const struct nt_plan_later *l = &plan->later[i];
+		struct json_object *o = json_object_new_object();
+
+		nt_jw_str(w, o, "iface", l->iface);
+		nt_jw_str(w, o, "section", l->e.section);
+		nt_jw_str(w, o, "key", l->e.key);
+		nt_jw_str(w, o, "value", l->e.value);
+		nt_jw_str(w, o, "file", l->e.file);
+		nt_jw_i64(w, o, "line", l->e.line);
+		nt_jw_append(w, arr, o);
+	}
 	return arr;
 }
 
@@ -1456,7 +2250,10 @@ struct json_object *nt_plan_to_json(const struct nt_plan *plan)
 	nt_jw_str(&w, o, "hostname", plan->hostname);
 	nt_jw_add(&w, o, "made", nt_json_time(plan->made_ns));
 	nt_jw_i64(&w, o, "made_ns", plan->made_ns);
-	nt_jw_add(&w, o, "changes", changes_json(&w, plan));
+	nt_jw_add(&w, o, "changes", changes_json(&w, plan->v, plan->n));
+	nt_jw_add(&w, o, "left_alone",
+		  changes_json(&w, plan->kept, plan->n_kept));
+	nt_jw_add(&w, o, "later", later_json(&w, plan));
 	if (w.oom) {
 		json_object_put(o);
 		return NULL;
@@ -1491,11 +2288,12 @@ int nt_plan_save(const struct nt_plan *plan, const char *path,
 	return ret;
 }
 
-/* nt_file_read_text(), in the words plan errors have always used. */
+/* nt_file_read_trusted(), in the words plan errors have always used. */
 static int read_text(const char *path, char **text, size_t *len,
 		     struct nt_err *err)
 {
-	int ret = nt_file_read_text(path, PLAN_MAX_BYTES, text, len, NULL);
+	/* a plan steers apply: refused unless only root or we could write it */
+	int ret = nt_file_read_trusted(path, PLAN_MAX_BYTES, text, len, err);
 
 	if (ret == -EFBIG)
 		return nt_err_set(err, EFBIG, "%s: too big for a plan", path);
@@ -1553,7 +2351,34 @@ static int ld_str(struct json_object *obj, const char *where, const char *key,
 	return 0;
 }
 
+/* An optional string member: absent is "". */
+static int ld_opt(struct json_object *obj, const char *where, const char *key,
+		  char *out, size_t size, struct nt_err *err)
+{
+	out[0] = '\0';
+	if (!json_object_object_get_ex(obj, key, NULL))
+		return 0;
+	return ld_str(obj, where, key, out, size, false, err);
+}
+
+static int ld_later_flag(struct json_object *obj, const char *where,
+			 bool *later, struct nt_err *err)
+{
+	struct json_object *val;
+	int ret;
+
+	*later = false;
+	if (!json_object_object_get_ex(obj, "later", NULL))
+		return 0;
+	ret = ld_member(obj, where, "later", json_type_boolean, "true or false",
+			&val, err);
+	if (!ret)
+		*later = json_object_get_boolean(val);
+	return ret;
+}
+
 static int ld_change(struct json_object *obj, size_t i, struct nt_change *c,
+
 		     struct nt_err *err)
 {
 	char where[32];
@@ -1575,6 +2400,91 @@ static int ld_change(struct json_object *obj, size_t i, struct nt_change *c,
 	if (!ret)
 		ret = ld_str(obj, where, "reason", c->reason,
 			     sizeof(c->reason), false, err);
+	if (!ret)
+		ret = ld_opt(obj, where, "bound", c->bound, sizeof(c->bound),
+			     err);
+	if (!ret)
+		ret = ld_later_flag(obj, where, &c->later, err);
+	return ret;
+}
+
+/* An array member; @required false: absent is an empty array. */
+static int ld_array(struct json_object *doc, const char *key, bool required,
+		    size_t size, void **v, size_t *n, struct json_object **arr,
+		    struct nt_err *err)
+{
+	int ret;
+
+	*n = 0;
+	*arr = NULL;
+	if (!required && !json_object_object_get_ex(doc, key, NULL))
+		return 0;
+	ret = ld_member(doc, "", key, json_type_array, "an array", arr, err);
+	if (ret)
+		return ret;
+	*n = json_object_array_length(*arr);
+	*v = calloc(*n + 1, size);
+	return *v ? 0 : nt_err_set(err, ENOMEM, "out of memory");
+}
+
+static int ld_change_list(struct json_object *doc, const char *key,
+			  bool required, struct nt_change **v, size_t *n,
+			  struct nt_err *err)
+{
+	struct json_object *arr;
+	size_t count;
+	int ret;
+
+	ret = ld_array(doc, key, required, sizeof(**v), (void **)v, &count,
+		       &arr, err);
+	for (size_t i = 0; i < count && !ret; i++) {
+		ret = ld_change(json_object_array_get_idx(arr, i), i, &(*v)[i],
+				err);
+		/* "changes[2].target" names the member; so does left_alone */
+		if (ret && strcmp(key, "changes")) {
+			char msg[sizeof(err->msg)];
+
+			str_fmt(msg, sizeof(msg), "%s", err->msg);
+			nt_err_set(err, -ret, "%s: %s", key, msg);
+		}
+
+	}
+	*n = count;
+	return ret;
+}
+
+static int ld_later(struct json_object *obj, size_t i, struct nt_plan_later *l,
+		    struct nt_err *err)
+{
+	struct nt_profile_entry *e = &l->e;
+	struct json_object *val;
+	char where[32];
+	int ret;
+
+	snprintf(where, sizeof(where), "later[%zu]", i);
+	if (!json_object_is_type(obj, json_type_object))
+		return nt_err_set(err, EINVAL, "%s: expected an object", where);
+	ret = ld_str(obj, where, "iface", l->iface, sizeof(l->iface), true,
+		     err);
+	if (!ret)
+		ret = ld_str(obj, where, "section", e->section,
+			     sizeof(e->section), true, err);
+	if (!ret)
+		ret = ld_str(obj, where, "key", e->key, sizeof(e->key), true,
+			     err);
+	if (!ret)
+		ret = ld_str(obj, where, "value", e->value, sizeof(e->value),
+			     true, err);
+	if (!ret)
+		ret = ld_str(obj, where, "file", e->file, sizeof(e->file),
+			     false, err);
+	if (!ret)
+		ret = ld_member(obj, where, "line", json_type_int,
+				"an integer", &val, err);
+	if (!ret) {
+		e->line = json_object_get_int(val);
+		str_fmt(e->match, sizeof(e->match), "%s", l->iface);
+	}
 	return ret;
 }
 
@@ -1582,23 +2492,23 @@ static int ld_changes(struct json_object *doc, struct nt_plan *plan,
 		      struct nt_err *err)
 {
 	struct json_object *arr;
-	size_t n;
+	size_t n = 0;
 	int ret;
 
-	ret = ld_member(doc, "", "changes", json_type_array, "an array", &arr,
-			err);
-	if (ret)
-		return ret;
-	n = json_object_array_length(arr);
-	plan->v = calloc(n + 1, sizeof(*plan->v));
-	if (!plan->v)
-		return nt_err_set(err, ENOMEM, "out of memory");
+	ret = ld_change_list(doc, "changes", true, &plan->v, &plan->n, err);
+	if (!ret)
+		ret = ld_change_list(doc, "left_alone", false, &plan->kept,
+				     &plan->n_kept, err);
+	if (!ret)
+		ret = ld_array(doc, "later", false, sizeof(*plan->later),
+			       (void **)&plan->later, &n, &arr, err);
 	for (size_t i = 0; i < n && !ret; i++)
-		ret = ld_change(json_object_array_get_idx(arr, i), i,
-				&plan->v[i], err);
-	plan->n = n;
+		ret = ld_later(json_object_array_get_idx(arr, i), i,
+			       &plan->later[i], err);
+	plan->n_later = n;
 	return ret;
 }
+
 
 static int ld_version(struct json_object *doc, struct nt_err *err)
 {

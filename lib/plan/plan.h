@@ -15,12 +15,29 @@
  * by a pure function of (profile, host); saved as JSON, it is the reviewed
  * artifact that `apply plan.json` applies exactly.
  */
+/*
+ * A per-queue intent of an interface whose channels or rings the plan
+ * changes: resolved by apply on the queues and IRQs the kernel has after
+ * that change (nt_plan_resolve).  @e is the profile entry, its match the
+ * interface's name, its file a base name (for reasons).
+ */
+struct nt_plan_later {
+	char iface[NT_SUBJECT_LEN];
+	struct nt_profile_entry e;
+};
+
 struct nt_plan {
 	char profile[NT_PROFILE_NAME_LEN];
 	char hostname[256];
 	int64_t made_ns;		/* CLOCK_REALTIME when made */
 	struct nt_change *v;		/* in apply order (see nt_plan_make) */
 	size_t n;
+	/* what the profile asks but the host already exceeds (a bound
+	 * holds): never written, shown with the reason */
+	struct nt_change *kept;
+	size_t n_kept;
+	struct nt_plan_later *later;	/* resolved after channel changes */
+	size_t n_later;
 };
 
 /**
@@ -41,8 +58,15 @@ struct nt_plan {
  * net.core.default_qdisc).  Virtual interfaces (veth, bridges) take
  * [channels], [rps] and [xps] but no [irq] or [rings] (they have none).
  *
+ * Bounds: a value may say ">= N" (at least), "<= N" (at most) or "= N"
+ * (exactly), per field of a vector sysctl; size-like knobs (buffers,
+ * backlogs, budgets, rings, txqlen, flow_cnt, conntrack) default to at
+ * least.  What a bound keeps as the host has it goes to plan->kept.
+ *
  * Order: sysctls, rings, channels, then IRQ affinity, RPS, XPS (channel
- * changes re-create queue IRQs), then txqlen and qdiscs.
+ * changes re-create queue IRQs), then txqlen and qdiscs.  On an interface
+ * whose channels or rings change, the per-queue changes are flagged later
+ * and their intents listed in plan->later.
  * Pure: no I/O.  Return: 0, -EINVAL, -ENOMEM.
  */
 int nt_plan_make(const struct nt_profile *profile, const struct nt_host *host,
@@ -50,6 +74,28 @@ int nt_plan_make(const struct nt_profile *profile, const struct nt_host *host,
 		 struct nt_err *err);
 
 void nt_plan_free(struct nt_plan *plan);
+
+/**
+ * nt_plan_resolve() - the per-queue changes of @plan's later intents on
+ * @host as it is now (after the channel and ring changes were applied)
+ * @out: a plan with the changes only (none flagged later)
+ *
+ * Pure, like nt_plan_make().  Return: 0, -EINVAL, -ENOMEM.
+ */
+int nt_plan_resolve(const struct nt_plan *plan, const struct nt_host *host,
+		    struct nt_plan *out, struct nt_err *err);
+
+/**
+ * nt_plan_holds() - does the live value @live satisfy change @c?
+ * @equal: the knob's notion of "the same value" for exact fields
+ *
+ * Exactly (no bound): @equal(@live, target).  With a bound, each numeric
+ * field of @live holds it against the same field of the target ("at
+ * least" is satisfied by more).
+ */
+bool nt_plan_holds(const struct nt_change *c, const char *live,
+		   bool (*equal)(const char *knob, const char *a,
+				 const char *b));
 
 /** nt_plan_save() - write the plan as JSON (atomic rename) */
 int nt_plan_save(const struct nt_plan *plan, const char *path,

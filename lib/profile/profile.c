@@ -27,6 +27,7 @@
 #include "profile/profile.h"
 #include "sys/sysctl.h"
 #include "util/str.h"
+#include "util/trust.h"
 
 #ifndef NT_DATADIR
 #define NT_DATADIR	"/usr/local/share/nettune"
@@ -283,11 +284,9 @@ static size_t span_kind(const char *v)
  * "fq" or "fq_codel" alone: apply sets a kind with its default parameters
  * and reads back the kind, so arguments could not be honoured.
  */
-static bool qdisc_ok(const char *v)
+static bool kind_ok(const char *s, size_t len)
 {
-	size_t len = span_kind(v);
-
-	return len && !isdigit((unsigned char)v[0]) && !v[len];
+	return len && !isdigit((unsigned char)s[0]) && span_kind(s) >= len;
 }
 
 static bool algorithm_ok(const char *s, size_t len)
@@ -325,7 +324,35 @@ static bool each_item(const char *v, bool (*ok)(const char *s, size_t len))
 	}
 }
 
+/* "fq, fq_codel, pfifo_fast": kinds in order of preference. */
+static bool qdisc_ok(const char *v)
+{
+	return each_item(v, kind_ok);
+}
+
+/*
+ * Sizes may say how they relate to the host's: ">= N" at least, "<= N"
+ * at most, "= N" exactly (nettune-profile(5); the planner applies it).
+ */
+static bool bounded(const struct key_rule *rule)
+{
+	return rule->kind == V_RING || !strcmp(rule->key, "txqlen") ||
+	       !strcmp(rule->key, "flow_cnt");
+}
+
+static const char *skip_bound(const char *v)
+{
+	if (!strncmp(v, ">=", 2) || !strncmp(v, "<=", 2))
+		v += 2;
+	else if (v[0] == '=')
+		v++;
+	while (isblank((unsigned char)*v))
+		v++;
+	return v;
+}
+
 static bool is_word(const char *v, const struct key_rule *rule)
+
 {
 	for (size_t i = 0; i < 3 && rule->words[i]; i++)
 		if (strcmp(v, rule->words[i]) == 0)
@@ -469,7 +496,7 @@ static int on_entry(void *user, const char *section, const char *key,
 		return fail(p, "unknown key \"%s\" in [%s]; expected %s", key,
 			    p->sec->name, names);
 	}
-	ok = value_ok(value, rule);
+	ok = value_ok(bounded(rule) ? skip_bound(value) : value, rule);
 	if (ok < 0) {
 		nt_err_set(&p->err, ENOMEM, "%s: out of memory", p->file);
 		return 0;
@@ -640,6 +667,12 @@ static int parse_file(const char *path, struct entries *out,
 	if (!p.fp)
 		return nt_err_set(err, errno, "%s: cannot open: %s", path,
 				  strerror(errno));
+	/* the file that was opened, and the directories above it */
+	ret = nt_trust_fd(fileno(p.fp), path, err);
+	if (ret) {
+		fclose(p.fp);
+		return ret;
+	}
 	ret = ini_parse_stream(read_line, &p, on_entry, &p);
 	ret = parse_result(&p, ret, err);
 	free(p.buf);
@@ -663,14 +696,24 @@ static bool is_path(const char *name)
 	return strchr(name, '/') || has_suffix(name, SUFFIX);
 }
 
-static bool search_dirs(const char *const *dirs, const char *name,
-			char *path, size_t size)
+/*
+ * Return: 1 found, 0 not found, or negative errno with @err set: every
+ * directory searched up to the one that has it must be trusted
+ * (util/trust.h), or another could have put a file of that name there.
+ */
+static int search_dirs(const char *const *dirs, const char *name,
+		       char *path, size_t size, struct nt_err *err)
 {
-	for (size_t i = 0; dirs && dirs[i]; i++)
+	for (size_t i = 0; dirs && dirs[i]; i++) {
+		int ret = is_dir(dirs[i]) ? nt_trust_dir(dirs[i], err) : 0;
+
+		if (ret)
+			return ret;
 		if (!join(path, size, dirs[i], strlen(dirs[i]), name, SUFFIX) &&
 		    is_file(path))
-			return true;
-	return false;
+			return 1;
+	}
+	return 0;
 }
 
 static void format_dirs(const char *const *dirs, char *buf, size_t size)
@@ -714,8 +757,10 @@ static int resolve_include(struct loader *ld, const struct nt_profile_entry *e,
 	char searched[1024];
 
 	if (!is_path(name)) {
-		if (search_dirs(ld->dirs, name, path, size))
-			return 0;
+		int found = search_dirs(ld->dirs, name, path, size, ld->err);
+
+		if (found)
+			return found < 0 ? found : 0;
 		format_dirs(ld->dirs, searched, sizeof(searched));
 	} else {
 		if (name[0] == '/')
@@ -822,6 +867,7 @@ static int find_top(const char *name, const char *const *dirs, char *path,
 		    size_t size, struct nt_err *err)
 {
 	char searched[1024];
+	int found;
 
 	if (is_path(name)) {
 		if (copy_str(path, size, name) && is_file(path))
@@ -829,8 +875,9 @@ static int find_top(const char *name, const char *const *dirs, char *path,
 		return nt_err_set(err, ENOENT, "%s: no such profile file",
 				  name);
 	}
-	if (search_dirs(dirs, name, path, size))
-		return 0;
+	found = search_dirs(dirs, name, path, size, err);
+	if (found)
+		return found < 0 ? found : 0;
 	format_dirs(dirs, searched, sizeof(searched));
 	return nt_err_set(err, ENOENT, "%s: no such profile (searched %s)",
 			  name, searched);

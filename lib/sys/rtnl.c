@@ -744,3 +744,270 @@ int nt_rtnl_replace_root_qdisc(struct nt_rtnl *rtnl, const char *ifname,
 	rtnl_link_put(link);
 	return ret;
 }
+
+/*
+ * The whole root qdisc, for a rollback that restores it exactly: the
+ * attributes that configure it, as the kernel dumps them, byte for byte.
+ * Statistics, flags and extended warnings are not configuration.
+ */
+static bool config_attr(int type)
+{
+	return type == TCA_KIND || type == TCA_OPTIONS || type == TCA_STAB ||
+	       type == TCA_INGRESS_BLOCK || type == TCA_EGRESS_BLOCK;
+}
+
+struct full_qdisc {
+	int ifindex;
+	bool found, too_big;
+	uint32_t handle;
+	char kind[QDISC_KIND_LEN];
+	unsigned char attrs[4096];
+	size_t len;
+};
+
+/*
+ * htb dumps what it does not take back: a counter (direct_pkts, ignored
+ * on input: kept as 0, so two dumps of one configuration compare equal)
+ * and its version as major.minor (0x30011) where input wants the major
+ * alone (3).
+ */
+static void htb_for_input(struct full_qdisc *q)
+{
+	struct nlattr *a, *in;
+	int rem, rem2;
+
+	if (strcmp(q->kind, "htb"))
+		return;
+	nla_for_each_attr(a, (struct nlattr *)q->attrs, (int)q->len, rem) {
+		if (nla_type(a) != TCA_OPTIONS)
+			continue;
+		nla_for_each_nested(in, a, rem2) {
+			struct tc_htb_glob *g = nla_data(in);
+
+			if (nla_type(in) != TCA_HTB_INIT ||
+			    nla_len(in) < (int)sizeof(*g))
+				continue;
+			g->direct_pkts = 0;
+			if (g->version > 0xffff)
+				g->version >>= 16;
+		}
+	}
+}
+
+static int full_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct full_qdisc *q = arg;
+	struct tcmsg *tcm;
+	struct nlattr *a;
+	int rem;
+
+	if (nlh->nlmsg_type != RTM_NEWQDISC ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*tcm)))
+		return NL_OK;
+	tcm = nlmsg_data(nlh);
+	if (q->found || tcm->tcm_ifindex != q->ifindex ||
+	    tcm->tcm_parent != TC_H_ROOT)
+		return NL_OK;
+	q->found = true;
+	q->handle = tcm->tcm_handle;
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(*tcm)),
+			  nlmsg_attrlen(nlh, sizeof(*tcm)), rem) {
+		size_t len = NLA_ALIGN(a->nla_len);
+
+		if (!config_attr(nla_type(a)))
+			continue;
+		if (q->len + len > sizeof(q->attrs)) {
+			q->too_big = true;
+			return NL_OK;
+		}
+		if (nla_type(a) == TCA_KIND)
+			snprintf(q->kind, sizeof(q->kind), "%.*s",
+				 (int)strnlen(nla_data(a), nla_len(a)),
+				 (const char *)nla_data(a));
+		memcpy(q->attrs + q->len, a, a->nla_len);
+		memset(q->attrs + q->len + a->nla_len, 0, len - a->nla_len);
+		q->len += len;
+	}
+	htb_for_input(q);
+	return NL_OK;
+}
+
+static int dump_root(struct nt_rtnl *rtnl, const char *ifname,
+		     struct full_qdisc *q, struct nt_err *err)
+{
+	struct tcmsg tcm = {
+		.tcm_family = AF_UNSPEC,
+		.tcm_ifindex = q->ifindex,
+	};
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int ret;
+
+	if (!cb)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", ifname);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, full_cb, q);
+	ret = nl_send_simple(rtnl->sk, RTM_GETQDISC, NLM_F_DUMP, &tcm,
+			     sizeof(tcm));
+	if (ret >= 0)
+		ret = nl_recvmsgs(rtnl->sk, cb);
+	nl_cb_put(cb);
+	if (ret < 0)
+		return nle_err(err, ret, ifname);
+	if (q->too_big)
+		return nt_err_set(err, EMSGSIZE,
+				  "%s: root qdisc %s too big to journal (over %zu bytes of options)",
+				  ifname, q->kind, sizeof(q->attrs));
+	if (!q->found)
+		return nt_err_set(err, ENOENT, "%s: no root qdisc to save",
+				  ifname);
+	return 0;
+}
+
+/**
+ * nt_rtnl_root_qdisc_full() - the root qdisc as the kernel dumps it
+ * @rtnl: socket
+ * @ifname: interface
+ * @full: out, malloc'ed "KIND HANDLE HEX": the kind, the handle in hex
+ *        (0 is the kernel's own default root) and the configuring
+ *        attributes (TCA_KIND, TCA_OPTIONS, TCA_STAB, the blocks) in hex
+ * @err: error message
+ *
+ * Return: 0, -ENODEV, -ENOENT (no root qdisc), other negative errno.
+ */
+int nt_rtnl_root_qdisc_full(struct nt_rtnl *rtnl, const char *ifname,
+			    char **full, struct nt_err *err)
+{
+	struct full_qdisc *q = calloc(1, sizeof(*q));
+	struct rtnl_link *link;
+	size_t n;
+	int ret;
+
+	*full = NULL;
+	if (!q)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", ifname);
+	ret = get_link(rtnl, ifname, &link, err);
+	if (!ret) {
+		q->ifindex = rtnl_link_get_ifindex(link);
+		rtnl_link_put(link);
+		ret = dump_root(rtnl, ifname, q, err);
+	}
+	if (!ret) {
+		*full = malloc(strlen(q->kind) + 12 + 2 * q->len + 1);
+		if (!*full)
+			ret = nt_err_set(err, ENOMEM, "%s: out of memory",
+					 ifname);
+	}
+	if (!ret) {
+		n = sprintf(*full, "%s %x ", q->kind, q->handle);
+		for (size_t i = 0; i < q->len; i++)
+			n += sprintf(*full + n, "%02x", q->attrs[i]);
+	}
+	free(q);
+	return ret;
+}
+
+/* "KIND HANDLE HEX" back into its parts; false when malformed. */
+static bool parse_full(const char *full, char *kind, uint32_t *handle,
+		       unsigned char *attrs, size_t size, size_t *len)
+{
+	unsigned int h;
+	int used = 0;
+	const char *hex;
+
+	if (sscanf(full, "%15s %x %n", kind, &h, &used) != 2 || !used ||
+	    !valid_kind(kind))
+		return false;
+	*handle = h;
+	hex = full + used;
+	*len = strlen(hex) / 2;
+	if (strlen(hex) % 2 || *len > size)
+		return false;
+	for (size_t i = 0; i < *len; i++) {
+		unsigned int byte;
+
+		if (sscanf(hex + 2 * i, "%2x", &byte) != 1 ||
+		    !isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]))
+			return false;
+		attrs[i] = byte;
+	}
+	return true;
+}
+
+static int send_full(struct nt_rtnl *rtnl, const char *ifname, int ifindex,
+		     const char *kind, uint32_t handle,
+		     const unsigned char *attrs, size_t len,
+		     struct nt_err *err)
+{
+	struct tcmsg tcm = {
+		.tcm_family = AF_UNSPEC,
+		.tcm_ifindex = ifindex,
+		.tcm_parent = TC_H_ROOT,
+		.tcm_handle = handle,
+	};
+	struct rtnl_ack ack;
+	struct nl_msg *msg;
+	char what[96];
+	int ret;
+
+	msg = nlmsg_alloc_simple(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE);
+	if (!msg)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", ifname);
+	if (nlmsg_append(msg, &tcm, sizeof(tcm), NLMSG_ALIGNTO) < 0 ||
+	    nlmsg_append(msg, (void *)attrs, len, NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return nt_err_set(err, EMSGSIZE, "%s: qdisc too big", ifname);
+	}
+	ack_begin(rtnl, &ack);
+	ret = nl_send_sync(rtnl->sk, msg);
+	ack_end(rtnl);
+	if (ret >= 0)
+		return 0;
+	snprintf(what, sizeof(what), "%s: cannot restore the root qdisc %s",
+		 ifname, kind);
+	return ack_err(err, ret, &ack, what);
+}
+
+/**
+ * nt_rtnl_restore_root_qdisc() - put back a root qdisc that
+ * nt_rtnl_root_qdisc_full() read
+ * @rtnl: socket
+ * @ifname: interface
+ * @full: its text
+ * @err: error message, with the kernel's text
+ *
+ * Handle 0 was the kernel's own default: the explicit root is deleted so
+ * the kernel attaches it again.  Any other is replaced by the same kind,
+ * handle and attributes ("tc qdisc replace dev IF root handle H KIND
+ * ARGS...").
+ * Return: 0, -ENODEV, -EINVAL for a malformed @full, other negative errno.
+ */
+int nt_rtnl_restore_root_qdisc(struct nt_rtnl *rtnl, const char *ifname,
+			       const char *full, struct nt_err *err)
+{
+	unsigned char *attrs = malloc(4096);
+	char kind[QDISC_KIND_LEN];
+	struct rtnl_link *link;
+	uint32_t handle;
+	size_t len;
+	int ret;
+
+	if (!attrs)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", ifname);
+	if (!full || !parse_full(full, kind, &handle, attrs, 4096, &len)) {
+		free(attrs);
+		return nt_err_set(err, EINVAL,
+				  "%s: the saved root qdisc is damaged", ifname);
+	}
+	ret = get_link(rtnl, ifname, &link, err);
+	if (!ret && !handle)
+		ret = restore_default(rtnl, ifname,
+				      rtnl_link_get_ifindex(link), err);
+	else if (!ret)
+		ret = send_full(rtnl, ifname, rtnl_link_get_ifindex(link),
+				kind, handle, attrs, len, err);
+	if (link)
+		rtnl_link_put(link);
+	free(attrs);
+	return ret;
+}

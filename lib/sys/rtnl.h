@@ -68,4 +68,24 @@ int nt_rtnl_root_qdisc(struct nt_rtnl *rtnl, const char *ifname, char *kind,
 int nt_rtnl_replace_root_qdisc(struct nt_rtnl *rtnl, const char *ifname,
 			       const char *kind, struct nt_err *err);
 
+/**
+ * nt_rtnl_root_qdisc_full() - the root qdisc as the kernel dumps it, for
+ * a rollback to restore exactly
+ * @full: out, malloc'ed "KIND HANDLE HEX": kind, handle in hex (0: the
+ *        kernel's own default root), and the attributes that configure it
+ *        (TCA_KIND, TCA_OPTIONS, TCA_STAB, TCA_*_BLOCK) as dumped, in hex
+ * Return: 0, -ENODEV, -ENOENT (no root qdisc), other negative errno.
+ */
+int nt_rtnl_root_qdisc_full(struct nt_rtnl *rtnl, const char *ifname,
+			    char **full, struct nt_err *err);
+
+/**
+ * nt_rtnl_restore_root_qdisc() - put back what nt_rtnl_root_qdisc_full()
+ * read: the same kind, handle and attributes, or for handle 0 the
+ * kernel's default (the explicit root deleted).
+ * Return: 0, -ENODEV, -EINVAL (damaged text), other negative errno.
+ */
+int nt_rtnl_restore_root_qdisc(struct nt_rtnl *rtnl, const char *ifname,
+			       const char *full, struct nt_err *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sys/sysctl.h"
 
@@ -29,6 +30,7 @@ const char *const nt_sysctl_known[] = {
 	"net.core.wmem_max",
 	"net.ipv4.ip_local_port_range",
 	"net.ipv4.tcp_adv_win_scale",
+	"net.ipv4.tcp_allowed_congestion_control",
 	"net.ipv4.tcp_available_congestion_control",
 	"net.ipv4.tcp_congestion_control",
 	"net.ipv4.tcp_fastopen",
@@ -134,6 +136,22 @@ static void free_sysctls(struct nt_sysctl *v, size_t n)
 }
 
 /*
+ * Writable by no one here: the file mode, not access(2), so that the
+ * answer is the same for any user.  A network namespace shows host-wide
+ * keys (net.core.rmem_max, ...) with mode 0444, and writes fail (EPERM).
+ */
+static bool read_only(const struct nt_root *root, const char *name)
+{
+	char path[PATH_LEN];
+	struct stat st;
+
+	if (sysctl_path(name, path, sizeof(path)) ||
+	    fstatat(root->dirfd, path + 1, &st, 0))
+		return false;
+	return !(st.st_mode & 0222);
+}
+
+/*
  * A key this user may not read is as good as absent: the audit runs as
  * any user and must not fail for one unreadable value.
  */
@@ -148,6 +166,7 @@ static int read_one(const struct nt_root *root, struct nt_sysctl *s,
 	if (!ret) {
 		s->value = strdup(value);
 		ret = s->value ? 0 : -ENOMEM;
+		s->read_only = read_only(root, s->name);
 	}
 	if (ret)
 		return nt_err_set(err, ret, "%s: cannot read: %s", s->name,

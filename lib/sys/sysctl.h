@@ -25,6 +25,9 @@ int nt_sysctl_read(const struct nt_root *root, const char *name, char *buf,
 
 /**
  * nt_sysctl_read_all() - every known key; an absent key has value NULL
+ *
+ * read_only is set for a key no one may write here (its mode has no write
+ * bit: host-wide keys seen from a network namespace).
  * Return: 0 or negative errno (not for absent keys).
  */
 int nt_sysctl_read_all(const struct nt_root *root, struct nt_sysctl **out,

@@ -185,6 +185,29 @@ bool nt_knob_equal(const char *knob, const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
+/* The fake knobs are their plan value and nothing more. */
+int nt_knob_read_full(const struct nt_root *root, const struct nt_change *c,
+		      char **full, struct nt_err *err)
+{
+	(void)root;
+	(void)c;
+	(void)err;
+	*full = NULL;
+	return 0;
+}
+
+int nt_knob_restore_full(const struct nt_root *root,
+			 const struct nt_change *c, const char *full,
+			 bool *wrote, struct nt_err *err)
+{
+	(void)root;
+	(void)c;
+	(void)full;
+	(void)err;
+	*wrote = false;
+	return 0;
+}
+
 static void fake_rule(enum fake_effect effect, const char *knob,
 		      const char *subject, const char *value, const char *arg,
 		      const char *arg2)
@@ -555,6 +578,85 @@ static void test_apply_created_subject(void **state)
 	/* by its ID (the very buffer the result is cleared in) */
 	assert_int_equal(rollback(w, w->result.journal_id), -ENOENT);
 	assert_contains(w->err.msg, ": nothing to roll back: it is rolled-back");
+}
+
+/* The host after the channel change: eth0 with @n rx queues. */
+static int fake_collect(const struct nt_root *root, const char *const *ifaces,
+			struct nt_host *host, void *arg, struct nt_err *err)
+{
+	uint32_t n = *(uint32_t *)arg;
+	struct nt_iface *ifc;
+
+	(void)root;
+	(void)err;
+	assert_string_equal(ifaces[0], "eth0");
+	assert_null(ifaces[1]);
+	memset(host, 0, sizeof(*host));
+	host->ifaces = ifc = calloc(1, sizeof(*ifc));
+	assert_non_null(ifc);
+	host->n_ifaces = 1;
+	snprintf(ifc->name, sizeof(ifc->name), "eth0");
+	ifc->is_virtual = true;
+	ifc->rxq = calloc(n, sizeof(*ifc->rxq));
+	assert_non_null(ifc->rxq);
+	ifc->n_rxq = n;
+	for (uint32_t i = 0; i < n; i++) {
+		ifc->rxq[i].index = i;
+		ifc->rxq[i].rps_state = NT_STATE_OK;
+	}
+	return 0;
+}
+
+/*
+ * Two phases: the preview of rx-0 is not written as such; after the
+ * channel change the intent is resolved on the two queues there are now,
+ * journaled with the rest, written, and the journal's plan holds them.
+ */
+static void test_apply_later(void **state)
+{
+	struct world *w = *state;
+	struct nt_plan applied;
+	struct nt_journal j;
+	uint32_t queues = 2;
+
+	change(w, "channels.rx", "eth0", "1", "2");
+	change(w, "rps.cpus", "eth0 rx-0", "", "1");
+	w->plan.v[1].later = true;
+	w->plan.later = calloc(1, sizeof(*w->plan.later));
+	assert_non_null(w->plan.later);
+	w->plan.n_later = 1;
+	snprintf(w->plan.later[0].iface, sizeof(w->plan.later[0].iface), "eth0");
+	snprintf(w->plan.later[0].e.section, sizeof(w->plan.later[0].e.section), "rps");
+	snprintf(w->plan.later[0].e.key, sizeof(w->plan.later[0].e.key), "cpus");
+	snprintf(w->plan.later[0].e.match, sizeof(w->plan.later[0].e.match), "eth0");
+	snprintf(w->plan.later[0].e.value, sizeof(w->plan.later[0].e.value), "1");
+	snprintf(w->plan.later[0].e.file, sizeof(w->plan.later[0].e.file), "t.conf");
+	fake_rule(FAKE_CREATES, "channels.rx", "eth0", "2", "rps.cpus",
+		  "eth0 rx-1");
+	fake_rule(FAKE_REMOVES, "channels.rx", "eth0", "1", "rps.cpus",
+		  "eth0 rx-1");
+	w->opts.collect = fake_collect;
+	w->opts.collect_arg = &queues;
+	assert_int_equal(apply(w), 0);
+	assert_int_equal(w->result.applied, 3);
+	assert_string_equal(live("rps.cpus", "eth0 rx-0"), "1");
+	assert_string_equal(live("rps.cpus", "eth0 rx-1"), "1");
+	assert_int_equal(nt_journal_load(w->state, w->result.journal_id, &j,
+					 &w->err), 0);
+	assert_int_equal(j.n, 3);
+	assert_string_equal(j.v[2].c.subject, "eth0 rx-1");
+	nt_journal_free(&j);
+	assert_int_equal(nt_last_plan(w->state, &applied, &w->err), 0);
+	assert_int_equal(applied.n, 3);
+	assert_int_equal(applied.n_later, 0);
+	for (size_t i = 0; i < applied.n; i++)
+		assert_false(applied.v[i].later);
+	nt_plan_free(&applied);
+
+	assert_int_equal(rollback(w, NULL), 0);
+	assert_string_equal(live("channels.rx", "eth0"), "1");
+	assert_string_equal(live("rps.cpus", "eth0 rx-0"), "");
+	assert_string_equal(live("rps.cpus", "eth0 rx-1"), "(gone)");
 }
 
 static void test_apply_busy(void **state)
@@ -1084,6 +1186,8 @@ int main(void)
 		T(test_apply_stale),
 		T(test_apply_stale_gone),
 		T(test_apply_created_subject),
+		T(test_apply_later),
+
 		T(test_apply_busy),
 		T(test_apply_advice_skipped),
 		T(test_apply_unknown_knob),

@@ -252,9 +252,10 @@ static void attach_irqs(struct nt_host *h, struct nt_iface *ifc,
 
 	snprintf(rel, sizeof(rel), "%s/interrupts", dir);
 	load_interrupts(rel, &table);
-	assert_int_equal(nt_irq_match_iface(&table, ifc->name, ifc->bus_info,
-					    NULL, 0, &ifc->irqs, &ifc->n_irqs),
-			 0);
+	assert_int_equal(nt_irq_match_iface(&table, &(struct nt_irq_port){
+						.ifname = ifc->name,
+						.bus_info = ifc->bus_info },
+					    &ifc->irqs, &ifc->n_irqs), 0);
 	assert_true(ifc->n_irqs > 0);
 	snprintf(all, sizeof(all), "0-%zu", h->n_cpus - 1);
 	for (size_t i = 0; i < ifc->n_irqs; i++) {
@@ -272,10 +273,15 @@ static void attach_irqs(struct nt_host *h, struct nt_iface *ifc,
 static const struct nt_iface_irq *queue_irq(const struct nt_iface *ifc,
 					    int queue, const char *type)
 {
-	for (size_t i = 0; i < ifc->n_irqs; i++)
-		if (ifc->irqs[i].queue == queue &&
-		    (!type || !strcmp(ifc->irqs[i].queue_type, type)))
-			return &ifc->irqs[i];
+	for (size_t i = 0; i < ifc->n_irqs; i++) {
+		const struct nt_iface_irq *irq = &ifc->irqs[i];
+		bool rx = irq->rxq == queue, tx = irq->txq == queue;
+
+		if (nt_irq_is_queue(irq) && (rx || tx) &&
+		    (!type || !strcmp(type, rx && tx ? "rxtx" : rx ? "rx" :
+				      "tx")))
+			return irq;
+	}
 	fail_msg("%s: no IRQ for queue %d", ifc->name, queue);
 	return NULL;
 }
@@ -287,8 +293,10 @@ static void add_sysctl(struct nt_host *h, const char *name, const char *value)
 
 	assert_non_null(v);
 	h->sysctls = v;
+	memset(&v[h->n_sysctls], 0, sizeof(*v));
 	v[h->n_sysctls].name = xstrdup(name);
 	v[h->n_sysctls].value = value ? xstrdup(value) : NULL;
+	v[h->n_sysctls].read_only = false;
 	h->n_sysctls++;
 }
 
@@ -558,8 +566,7 @@ static void add_queue_irqs(struct nt_host *h, struct nt_iface *ifc,
 		irq->name = xstrdup(name);
 		irq->irq = first + q;
 		irq->node = -1;
-		assert_true(nt_irq_parse_queue(name, &irq->queue,
-					       irq->queue_type));
+		assert_true(nt_irq_parse_name(name, ifc->name, irq));
 		set_list(&irq->affinity, all);
 	}
 }
@@ -910,8 +917,8 @@ static void test_rps_auto_high_cpus(void **state)
 	set_queues(ifc, 1, 1);
 	ifc->irqs = xcalloc(1, sizeof(*ifc->irqs));
 	ifc->n_irqs = 1;
-	ifc->irqs[0] = (struct nt_iface_irq){ .irq = 40, .queue = -1,
-					      .node = -1 };
+	ifc->irqs[0] = (struct nt_iface_irq){ .irq = 40, .rxq = -1,
+					      .txq = -1, .node = -1 };
 	ifc->irqs[0].name = xstrdup("eth0");
 	set_list(&ifc->irqs[0].affinity, "32");
 	pset(&t->prof, "rps", "", "cpus", "auto");
@@ -1325,7 +1332,313 @@ static void tmp_path(struct t *t)
 	snprintf(t->path, sizeof(t->path), "%s/plan.json", t->dir);
 }
 
+/* Sizes are floors: a host that has more keeps it, and the plan says so. */
+static void test_bound_sysctl(void **state)
+{
+	struct t *t = *state;
+	const struct nt_change *c;
+
+	add_sysctl(&t->host, "net.ipv4.tcp_rmem", "4096\t131072\t33554432");
+	add_sysctl(&t->host, "net.core.somaxconn", "8192");
+	add_sysctl(&t->host, "net.ipv4.tcp_fin_timeout", "60");
+	pset(&t->prof, "sysctl", "", "net.ipv4.tcp_rmem", "4096 131072 16777216");
+	pset(&t->prof, "sysctl", "", "net.core.somaxconn", "4096");
+	/* not size-like: exactly, also downwards */
+	pset(&t->prof, "sysctl", "", "net.ipv4.tcp_fin_timeout", "15");
+	make(t, NULL);
+	assert_int_equal(t->plan.n, 1);
+	check(must_find(&t->plan, "sysctl", "net.ipv4.tcp_fin_timeout"), "60",
+	      "15");
+	assert_string_equal(t->plan.v[0].bound, "");
+	assert_int_equal(t->plan.n_kept, 2);
+	check(&t->plan.kept[0], "4096 131072 33554432", "4096 131072 16777216");
+	assert_non_null(strstr(t->plan.kept[0].reason, "left alone"));
+	check(&t->plan.kept[1], "8192", "4096");
+
+	/* "= N" lowers; per field: at least, at most, exactly */
+	reset_profile(t);
+	pset(&t->prof, "sysctl", "", "net.core.somaxconn", "= 4096");
+	pset(&t->prof, "sysctl", "", "net.ipv4.tcp_rmem", "=8192 >=262144 <=16777216");
+	make(t, NULL);
+	assert_int_equal(t->plan.n, 2);
+	assert_int_equal(t->plan.n_kept, 0);
+	check(must_find(&t->plan, "sysctl", "net.core.somaxconn"), "8192", "4096");
+	c = must_find(&t->plan, "sysctl", "net.ipv4.tcp_rmem");
+	check(c, "4096 131072 33554432", "8192 262144 16777216");
+	assert_string_equal(c->bound, "= >= <=");
+
+	/* partly satisfied: the host's larger field is kept */
+	reset_profile(t);
+	pset(&t->prof, "sysctl", "", "net.ipv4.tcp_rmem", "4096 262144 16777216");
+	make(t, NULL);
+	c = must_find(&t->plan, "sysctl", "net.ipv4.tcp_rmem");
+	check(c, "4096 131072 33554432", "4096 262144 33554432");
+	assert_string_equal(c->bound, ">= >= >=");
+	assert_true(nt_plan_holds(c, "4096\t262144\t33554432", NULL));
+	assert_true(nt_plan_holds(c, "8192 524288 67108864", NULL));
+	assert_false(nt_plan_holds(c, "4096 131072 33554432", NULL));
+
+	/* a floor or a ceiling needs a number */
+	reset_profile(t);
+	pset(&t->prof, "sysctl", "", "net.ipv4.tcp_fin_timeout", ">= fast");
+	make_fails(t, CONF ":10: [sysctl] net.ipv4.tcp_fin_timeout: bad value \">= fast\" (expected a value; a bound (>=, <= or =) only before a number)");
+}
+
+/* Rings, txqlen and flow_cnt are floors too, unless "=" or "<=". */
+static void test_bound_sizes(void **state)
+{
+	struct t *t = *state;
+	struct nt_iface *ifc;
+
+	host_e5_2640(&t->host);
+	ifc = &t->host.ifaces[1];
+	set_rings(ifc, 4096, 8192, 512, 8192);
+	ifc->txqlen = 20000;
+	pset(&t->prof, "rings", ifc->name, "rx", "max 2048");
+	pset(&t->prof, "rings", ifc->name, "tx", "max 2048");
+	pset(&t->prof, "qdisc", ifc->name, "txqlen", "10000");
+	make(t, (const char *const[]){ ifc->name, NULL });
+	assert_int_equal(t->plan.n, 1);
+	check(must_find(&t->plan, "rings.tx", ifc->name), "512", "2048");
+	assert_string_equal(t->plan.v[0].bound, ">=");
+	assert_int_equal(t->plan.n_kept, 2);
+	assert_string_equal(t->plan.kept[0].knob, "rings.rx");
+	check(&t->plan.kept[0], "4096", "2048");
+	assert_string_equal(t->plan.kept[1].knob, "txqlen");
+	check(&t->plan.kept[1], "20000", "10000");
+
+	reset_profile(t);
+	pset(&t->prof, "rings", ifc->name, "rx", "= max 2048");
+	pset(&t->prof, "qdisc", ifc->name, "txqlen", "<= 10000");
+	pset(&t->prof, "rings", ifc->name, "tx", "<= 256");
+	make(t, (const char *const[]){ ifc->name, NULL });
+	assert_int_equal(t->plan.n, 3);
+	check(must_find(&t->plan, "rings.rx", ifc->name), "4096", "2048");
+	check(must_find(&t->plan, "rings.tx", ifc->name), "512", "256");
+	check(must_find(&t->plan, "txqlen", ifc->name), "20000", "10000");
+	assert_string_equal(must_find(&t->plan, "txqlen", ifc->name)->bound,
+			    "<=");
+}
+
+/* veth nt0 with rx/tx channels 1 of 4, RPS and XPS by CPU list. */
+static struct nt_iface *later_host(struct t *t, uint32_t rx, uint32_t tx)
+{
+	struct nt_iface *veth;
+
+	host_e5_2640(&t->host);
+	veth = add_iface(&t->host, "nt0", "veth", -1);
+	veth->is_virtual = true;
+	veth->channels = (struct nt_channels){
+		.state = NT_STATE_OK,
+		.present = NT_CHAN_RX | NT_CHAN_RX_MAX | NT_CHAN_TX |
+			   NT_CHAN_TX_MAX,
+		.rx = rx, .rx_max = 4, .tx = tx, .tx_max = 4,
+	};
+	set_queues(veth, rx, tx);
+	return veth;
+}
+
+/*
+ * Two phases: per-queue entries of an interface whose channels change are
+ * a preview, and their intents resolved again on the queues there are
+ * after the change.
+ */
+static void test_later_resolve(void **state)
+{
+	struct t *t = *state;
+	struct nt_plan res = { 0 };
+	struct nt_err err = { 0 };
+
+	later_host(t, 1, 1);
+	pset(&t->prof, "channels", "nt0", "rx", "2");
+	pset(&t->prof, "channels", "nt0", "tx", "2");
+	pset(&t->prof, "rps", "nt0", "cpus", "1");
+	pset(&t->prof, "xps", "nt0", "cpus", "0-1");
+	pset(&t->prof, "rps", "nt0", "flow_cnt", "2048");
+	make(t, (const char *const[]){ "nt0", NULL });
+	assert_int_equal(t->plan.n, 5);
+	assert_false(must_find(&t->plan, "channels.rx", "nt0")->later);
+	assert_true(must_find(&t->plan, "rps.cpus", "nt0 rx-0")->later);
+	assert_true(must_find(&t->plan, "rps.flow_cnt", "nt0 rx-0")->later);
+	assert_true(must_find(&t->plan, "xps.cpus", "nt0 tx-0")->later);
+	assert_int_equal(t->plan.n_later, 3);
+	assert_string_equal(t->plan.later[0].iface, "nt0");
+	assert_string_equal(t->plan.later[0].e.section, "rps");
+	assert_string_equal(t->plan.later[0].e.key, "cpus");
+	assert_string_equal(t->plan.later[0].e.file, "test.conf");
+
+	/* the host after the channel change: two queues each way */
+	nt_host_free(&t->host);
+	memset(&t->host, 0, sizeof(t->host));
+	later_host(t, 2, 2);
+	if (nt_plan_resolve(&t->plan, &t->host, &res, &err))
+		fail_msg("resolve: %s", err.msg);
+	assert_int_equal(res.n, 6);
+	check(must_find(&res, "rps.cpus", "nt0 rx-1"), "", "1");
+	check(must_find(&res, "rps.flow_cnt", "nt0 rx-1"), "0", "2048");
+	check(must_find(&res, "xps.cpus", "nt0 tx-1"), "", "0-1");
+	for (size_t i = 0; i < res.n; i++)
+		assert_false(res.v[i].later);
+	assert_string_equal(must_find(&res, "rps.cpus", "nt0 rx-1")->reason,
+			    "test test.conf:12: rps cpus = 1");
+	nt_plan_free(&res);
+
+	/* no channel change: nothing is later */
+	reset_profile(t);
+	pset(&t->prof, "rps", "nt0", "cpus", "1");
+	make(t, (const char *const[]){ "nt0", NULL });
+	assert_int_equal(t->plan.n, 2);
+	assert_false(t->plan.v[0].later);
+	assert_int_equal(t->plan.n_later, 0);
+}
+
+/* A saved plan keeps the intents, the flags, bounds and what was kept. */
+static void test_later_json(void **state)
+{
+	struct t *t = *state;
+	struct nt_plan back = { 0 };
+	struct nt_err err = { 0 };
+
+	later_host(t, 1, 1);
+	add_sysctl(&t->host, "net.core.somaxconn", "8192");
+	pset(&t->prof, "sysctl", "", "net.core.somaxconn", "4096");
+	pset(&t->prof, "channels", "nt0", "rx", "2");
+	pset(&t->prof, "rps", "nt0", "cpus", "1");
+	make(t, NULL);
+	assert_int_equal(t->plan.n_later, 1);
+	assert_int_equal(t->plan.n_kept, 1);
+	tmp_path(t);
+	assert_int_equal(nt_plan_save(&t->plan, t->path, &err), 0);
+	if (nt_plan_load(t->path, &back, &err))
+		fail_msg("load: %s", err.msg);
+	assert_int_equal(back.n, t->plan.n);
+	assert_memory_equal(back.v, t->plan.v, back.n * sizeof(*back.v));
+	assert_int_equal(back.n_kept, 1);
+	assert_memory_equal(back.kept, t->plan.kept, sizeof(*back.kept));
+	assert_int_equal(back.n_later, 1);
+	assert_string_equal(back.later[0].iface, "nt0");
+	assert_string_equal(back.later[0].e.match, "nt0");
+	assert_string_equal(back.later[0].e.value, "1");
+	assert_int_equal(back.later[0].e.line, t->plan.later[0].e.line);
+	nt_plan_free(&back);
+}
+
+/* The first number of each field of @v, doubled, as a host would have it. */
+static void doubled(const char *v, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (const char *p = v; *p;) {
+		char *end;
+		unsigned long long n = strtoull(p, &end, 10);
+
+		if (end == p)
+			break;
+		len += snprintf(out + len, size - len, "%s%llu",
+				len ? "\t" : "", n * 2);
+		p = end + strspn(end, " \t");
+	}
+}
+
+static bool fields_lower(const char *cur, const char *target)
+{
+	while (*cur && *target) {
+		char *a, *b;
+		unsigned long long x = strtoull(cur, &a, 10);
+		unsigned long long y = strtoull(target, &b, 10);
+
+		if (a == cur || b == target)
+			return false;
+		if (y < x)
+			return true;
+		cur = a + strspn(a, " \t");
+		target = b + strspn(b, " \t");
+	}
+	return false;
+}
+
+static bool size_like(const char *knob)
+{
+	return !strcmp(knob, "txqlen") || !strcmp(knob, "rps.flow_cnt") ||
+	       !strncmp(knob, "rings.", 6);
+}
+
+/*
+ * Every shipped profile on a host that has twice each size-like value it
+ * sets (every sysctl of theirs but the few that are not sizes), deeper
+ * rings, a longer txqlen and bigger flow tables: nothing is lowered, and
+ * each is left alone with a reason.
+ */
+static void test_shipped_never_lower(void **state)
+{
+	static const char *const names[] = {
+		"balanced", "throughput", "latency", "many-connections",
+	};
+	static const char *const not_sizes[] = {
+		"net.ipv4.tcp_syncookies", "net.ipv4.tcp_mtu_probing",
+		"net.core.busy_read", "net.core.busy_poll",
+		"net.ipv4.tcp_fastopen", "net.ipv4.tcp_notsent_lowat",
+		"net.ipv4.ip_local_port_range", "net.ipv4.tcp_tw_reuse",
+		"net.ipv4.tcp_fin_timeout",
+	};
+	const char *env = getenv("NT_PROFILES_DIR");
+	const char *dirs[] = { env && *env ? env : "profiles", NULL };
+	struct t *t = *state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct nt_host *h = &t->host;
+		struct nt_iface *ifc;
+		size_t sizes = 0;
+
+		nt_host_free(h);
+		memset(h, 0, sizeof(*h));
+		host_e5_2640(h);
+		ifc = &h->ifaces[1];
+		set_rings(ifc, 16384, 16384, 16384, 16384);
+		ifc->txqlen = 100000;
+		for (size_t q = 0; q < ifc->n_rxq; q++)
+			ifc->rxq[q].rps_flow_cnt = 65536;
+		nt_profile_free(&t->prof);
+		if (nt_profile_load(names[i], dirs, &t->prof, &t->err))
+			fail_msg("%s: %s", names[i], t->err.msg);
+		for (size_t k = 0; k < t->prof.n; k++) {
+			const struct nt_profile_entry *e = &t->prof.v[k];
+			char big[128];
+			bool skip = strcmp(e->section, "sysctl") != 0;
+
+			for (size_t s = 0; !skip && s < ARRAY_SIZE(not_sizes); s++)
+				skip = !strcmp(e->key, not_sizes[s]);
+			if (skip)
+				continue;
+			doubled(e->value, big, sizeof(big));
+			set_sysctl(h, e->key, big);
+		}
+		/* distinct keys: an including profile may set one again */
+		sizes = h->n_sysctls;
+		assert_true(sizes >= 7);
+		make(t, (const char *const[]){ ifc->name, NULL });
+		for (size_t k = 0; k < t->plan.n; k++) {
+			const struct nt_change *c = &t->plan.v[k];
+			bool sysctl_size = !strcmp(c->knob, "sysctl");
+
+			for (size_t s = 0; sysctl_size && s < ARRAY_SIZE(not_sizes); s++)
+				sysctl_size = strcmp(c->subject, not_sizes[s]);
+			if ((sysctl_size || size_like(c->knob)) &&
+			    fields_lower(c->current, c->target))
+				fail_msg("%s lowers %s %s: %s -> %s", names[i],
+					 c->knob, c->subject, c->current,
+					 c->target);
+			if (sysctl_size)
+				fail_msg("%s changes %s, which the host has twice of",
+					 names[i], c->subject);
+		}
+		assert_true(t->plan.n_kept >= sizes);
+	}
+}
+
 static void test_json_roundtrip(void **state)
+
 {
 	struct t *t = *state;
 	struct nt_plan back = { 0 };
@@ -1430,6 +1743,201 @@ static void test_json_malformed(void **state)
 	assert_non_null(strstr(err.msg, "not valid JSON"));
 }
 
+/*
+ * Two ports of one PCI function, as the matcher gives them: each its own
+ * queue IRQs, and in both lists the device's two vectors, owned by the
+ * device.
+ */
+static void host_two_ports(struct nt_host *h)
+{
+	const char *const ports[] = { "eth0", "eth1" };
+
+	host_64(h);
+	for (int p = 0; p < 2; p++) {
+		struct nt_iface *ifc = add_iface(h, ports[p], "mlx4_en", 0);
+
+		snprintf(ifc->bus_info, sizeof(ifc->bus_info), "0000:07:00.0");
+		set_queues(ifc, 2, 2);
+		for (int q = 0; q < 2; q++)
+			add_irq(ifc, 63 + 2 * p + q, q, "rxtx", "0-63", "");
+		for (int d = 0; d < 2; d++)
+			add_irq(ifc, 60 + d, -1, "", "0-63", "")->owner =
+				NT_IRQ_OWNER_DEVICE;
+	}
+}
+
+/* The device's vectors are no port's: left alone unless named. */
+static void test_irq_device_vectors(void **state)
+{
+	struct t *t = *state;
+
+	host_two_ports(&t->host);
+	pset(&t->prof, "irq", "", "affinity", "spread-local");
+	make(t, NULL);
+	assert_int_equal(count(&t->plan, "irq.affinity", ""), 4);
+	assert_null(find(&t->plan, "irq.affinity", "eth0 irq 60"));
+	assert_null(find(&t->plan, "irq.affinity", "eth1 irq 61"));
+
+	/* [irq ADDR] names the device: its vectors, once, with eth0's name */
+	pset(&t->prof, "irq", "0000:07:00.*", "affinity", "spread");
+	make(t, NULL);
+	assert_int_equal(count(&t->plan, "irq.affinity", ""), 6);
+	check(must_find(&t->plan, "irq.affinity", "eth0 irq 60"), "0-63", "0");
+	check(must_find(&t->plan, "irq.affinity", "eth0 irq 61"), "0-63", "1");
+	assert_null(find(&t->plan, "irq.affinity", "eth1 irq 60"));
+	assert_non_null(strstr(must_find(&t->plan, "irq.affinity",
+					 "eth0 irq 61")->reason,
+			       "vector 1 of device 0000:07:00.0"));
+}
+
+/*
+ * A model where two interfaces own one IRQ (a snapshot taken before IRQ
+ * ownership, or edited): the plan builder refuses it, loudly, instead of
+ * giving the IRQ two targets.
+ */
+static void test_irq_planned_once(void **state)
+{
+	struct t *t = *state;
+
+	host_two_ports(&t->host);
+	/* eth1's queue 1 claims eth0's queue 0 IRQ */
+	t->host.ifaces[1].irqs[1].irq = 63;
+	pset(&t->prof, "irq", "", "affinity", "spread-local");
+	make_fails(t, "internal error: IRQ 63 planned twice (\"eth0 irq 63\" and \"eth1 irq 63\"): an IRQ has at most one owning interface");
+}
+
+/* Issue 14: only what the kernel has. */
+static void set_kernel_has(struct nt_host *h, const char *qdiscs,
+			   const char *congestion)
+{
+	free(h->kernel_has.qdiscs);
+	free(h->kernel_has.congestion);
+	h->kernel_has.state = NT_STATE_OK;
+	h->kernel_has.qdiscs = xstrdup(qdiscs);
+	h->kernel_has.congestion = xstrdup(congestion);
+	h->kernel_has.modules = true;
+}
+
+static void set_read_only(struct nt_host *h, const char *name)
+{
+	for (size_t i = 0; i < h->n_sysctls; i++)
+		if (!strcmp(h->sysctls[i].name, name))
+			h->sysctls[i].read_only = true;
+}
+
+/* [congestion] qdisc = fq, fq_codel: the first the kernel has, or none. */
+static void test_kernel_has_default_qdisc(void **state)
+{
+	struct t *t = *state;
+
+	add_sysctl(&t->host, "net.core.default_qdisc", "pfifo_fast");
+	pset(&t->prof, "congestion", "", "qdisc", "fq, fq_codel");
+	set_kernel_has(&t->host, "pfifo_fast mq noqueue fq_codel", "");
+	make(t, NULL);
+	assert_int_equal(t->plan.n, 1);
+	check(must_find(&t->plan, "sysctl", "net.core.default_qdisc"),
+	      "pfifo_fast", "fq_codel");
+	assert_string_equal(t->plan.v[0].reason,
+			    "test test.conf:10: congestion qdisc = fq, fq_codel: fq_codel is the first this kernel has");
+
+	/* neither: nothing planned, left alone with the reason */
+	set_kernel_has(&t->host, "pfifo_fast mq noqueue", "");
+	make(t, NULL);
+	assert_int_equal(t->plan.n, 0);
+	assert_int_equal(t->plan.n_kept, 1);
+	assert_string_equal(t->plan.kept[0].subject, "net.core.default_qdisc");
+	assert_non_null(strstr(t->plan.kept[0].reason,
+			       "left alone: this kernel has none of fq, fq_codel"));
+
+	/* not known (an older snapshot): the first, as before */
+	free(t->host.kernel_has.qdiscs);
+	free(t->host.kernel_has.congestion);
+	memset(&t->host.kernel_has, 0, sizeof(t->host.kernel_has));
+	make(t, NULL);
+	check(must_find(&t->plan, "sysctl", "net.core.default_qdisc"),
+	      "pfifo_fast", "fq");
+}
+
+/* [qdisc] root: a kind some interface uses is there whatever the files say. */
+static void test_kernel_has_root_qdisc(void **state)
+{
+	struct t *t = *state;
+	struct nt_iface *eth0;
+
+	host_e5_2640(&t->host);
+	eth0 = nt_host_iface(&t->host, "eth0");
+	set_kernel_has(&t->host, "pfifo_fast mq noqueue pfifo", "");
+	pset(&t->prof, "qdisc", "eth0", "root", "fq, cake, pfifo");
+	make(t, NULL);
+	check(must_find(&t->plan, "qdisc", "eth0"), "mq", "pfifo");
+	assert_non_null(strstr(must_find(&t->plan, "qdisc", "eth0")->reason,
+			       "pfifo is the first this kernel has"));
+
+	add_qdisc(eth0, "fq", 0x80010000, 0x80000001, 0);
+	make(t, NULL);
+	check(must_find(&t->plan, "qdisc", "eth0"), "mq", "fq");
+
+	pset(&t->prof, "qdisc", "eth0", "root", "cake, sfq");
+	make(t, NULL);
+	assert_null(find(&t->plan, "qdisc", "eth0"));
+	assert_int_equal(t->plan.n_kept, 1);
+	assert_string_equal(t->plan.kept[0].knob, "qdisc");
+	assert_non_null(strstr(t->plan.kept[0].reason,
+			       "this kernel has none of cake, sfq"));
+}
+
+/* Read-only here (a host-wide key seen from a netns): never planned. */
+static void test_sysctl_read_only(void **state)
+{
+	struct t *t = *state;
+
+	add_sysctl(&t->host, "net.core.rmem_max", "4194304");
+	add_sysctl(&t->host, "net.core.somaxconn", "128");
+	pset(&t->prof, "sysctl", "", "net.core.rmem_max", "16777216");
+	pset(&t->prof, "sysctl", "", "net.core.somaxconn", "4096");
+	make(t, NULL);
+	assert_int_equal(t->plan.n, 2);
+
+	set_read_only(&t->host, "net.core.rmem_max");
+	make(t, NULL);
+	assert_int_equal(t->plan.n, 1);
+	assert_string_equal(t->plan.v[0].subject, "net.core.somaxconn");
+	assert_int_equal(t->plan.n_kept, 1);
+	assert_string_equal(t->plan.kept[0].subject, "net.core.rmem_max");
+	assert_non_null(strstr(t->plan.kept[0].reason,
+			       "left alone: read-only in this network namespace, set from the host's namespace"));
+}
+
+/*
+ * An algorithm the module tree has counts (setting the sysctl loads it);
+ * in a namespace (tcp_allowed_congestion_control read-only) only the
+ * allowed ones do.
+ */
+static void test_congestion_loadable_and_allowed(void **state)
+{
+	struct t *t = *state;
+
+	add_sysctl(&t->host, "net.ipv4.tcp_congestion_control", "reno");
+	add_sysctl(&t->host, "net.ipv4.tcp_available_congestion_control",
+		   "reno cubic");
+	add_sysctl(&t->host, "net.ipv4.tcp_allowed_congestion_control",
+		   "reno cubic");
+	pset(&t->prof, "congestion", "", "algorithm", "bbr, cubic");
+	make(t, NULL);
+	check(must_find(&t->plan, "sysctl", "net.ipv4.tcp_congestion_control"),
+	      "reno", "cubic");
+
+	set_kernel_has(&t->host, "pfifo_fast", "bbr");
+	make(t, NULL);
+	check(must_find(&t->plan, "sysctl", "net.ipv4.tcp_congestion_control"),
+	      "reno", "bbr");
+
+	set_read_only(&t->host, "net.ipv4.tcp_allowed_congestion_control");
+	make(t, NULL);
+	check(must_find(&t->plan, "sysctl", "net.ipv4.tcp_congestion_control"),
+	      "reno", "cubic");
+}
+
 int main(void)
 {
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1465,7 +1973,18 @@ int main(void)
 		T(test_match),
 		T(test_bad_profile),
 		T(test_json_roundtrip),
+		T(test_bound_sysctl),
+		T(test_bound_sizes),
+		T(test_later_resolve),
+		T(test_later_json),
+		T(test_shipped_never_lower),
 		T(test_json_malformed),
+		T(test_irq_device_vectors),
+		T(test_irq_planned_once),
+		T(test_kernel_has_default_qdisc),
+		T(test_kernel_has_root_qdisc),
+		T(test_sysctl_read_only),
+		T(test_congestion_loadable_and_allowed),
 	};
 #undef T
 

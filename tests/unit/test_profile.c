@@ -237,6 +237,29 @@ static void test_bad_rings(void **state)
 	good_values(*state, "rings", "rx", good);
 }
 
+/* Sizes may carry a bound (nettune-profile(5), BOUNDS); counts may not. */
+static void test_bounds(void **state)
+{
+	static const char *const rings_good[] = {
+		">= max 4096", "= max 1024", "<= 2048", ">=4096", "= max", NULL
+	};
+	static const char *const rings_bad[] = {
+		">= lots", "=> 4096", ">=", "== 5", NULL
+	};
+	static const char *const size_good[] = {
+		">= 10000", "= 500", "<=2000", NULL
+	};
+	static const char *const chan_bad[] = { ">= 2", "= max", NULL };
+
+	good_values(*state, "rings", "rx", rings_good);
+	bad_values(*state, "rings", "tx", rings_bad,
+		   "a number, max or \"max N\"");
+	good_values(*state, "qdisc", "txqlen", size_good);
+	good_values(*state, "rps", "flow_cnt", size_good);
+	bad_values(*state, "channels", "rx", chan_bad,
+		   "a number, max or local-cores");
+}
+
 static void test_bad_channels(void **state)
 {
 	static const char *const bad[] = {
@@ -817,6 +840,8 @@ int main(void)
 		T(test_empty_sysctl_value),
 		T(test_bad_rings),
 		T(test_bad_channels),
+		T(test_bounds),
+
 		T(test_bad_irq),
 		T(test_bad_rps),
 		T(test_bad_xps),
