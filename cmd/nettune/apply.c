@@ -212,6 +212,12 @@ int cmd_apply(int argc, char **argv)
 			       "(nothing was changed)");
 	if (nt_plan_for(argv[optind], &o, &plan, &err))
 		return nt_fail_err(&err);
+	/* refused before the plan is shown; a killed apply also when its
+	 * writes left nothing to do */
+	if (!a.dry_run && nt_apply_ready(nt_state_dir(&o), &err)) {
+		nt_plan_free(&plan);
+		return nt_fail_err(&err);
+	}
 	nt_print_plan(&plan, false);
 	if (!a.dry_run && plan.n && confirmed(&plan, a.yes, &ret))
 		ret = run_apply(&plan, argv[optind], &o, &a);

@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -676,6 +678,30 @@ static double test_pause(void)
 	return *end || !(secs > 0) || secs > 86400 ? 0 : secs;
 }
 
+/*
+ * Test-only breakpoints: NETTUNE_TEST_KILL_BEFORE=N / NETTUNE_TEST_KILL_AFTER=N
+ * make the process SIGKILL itself right before (the journal holding write
+ * N is durable, nothing of it written) or right after (written and read
+ * back) the Nth write of the apply, counted from 1 over both phases.
+ */
+static unsigned long test_kill_at(const char *name)
+{
+	const char *text = getenv(name);
+	unsigned long n;
+	char *end;
+
+	if (!text || !*text)
+		return 0;
+	n = strtoul(text, &end, 10);
+	return *end ? 0 : n;
+}
+
+static void test_kill(const char *name, size_t nth)
+{
+	if (test_kill_at(name) == nth)
+		raise(SIGKILL);
+}
+
 static void pause_for(double secs)
 {
 	struct timespec ts = {
@@ -779,32 +805,17 @@ static int write_range(struct txn *t, size_t from, size_t to, size_t *k,
 			t->result->skipped++;
 			continue;
 		}
+		test_kill("NETTUNE_TEST_KILL_BEFORE", t->result->applied + 1);
 		ret = apply_one(t, i, *k, err);
 		if (ret)
 			return ret;
 		(*k)++;
 		t->result->applied++;
+		test_kill("NETTUNE_TEST_KILL_AFTER", t->result->applied);
 		if (pause > 0)
 			pause_for(pause);
 	}
 	return 0;
-}
-
-/* The interfaces of the plan's later intents, NULL-ended. */
-static const char **later_ifaces(const struct nt_plan *plan)
-{
-	const char **v = calloc(plan->n_later + 1, sizeof(*v));
-	size_t n = 0;
-
-	for (size_t i = 0; v && i < plan->n_later; i++) {
-		bool seen = false;
-
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = !strcmp(v[k], plan->later[i].iface);
-		if (!seen)
-			v[n++] = plan->later[i].iface;
-	}
-	return v;
 }
 
 static int collect_live(const struct nt_root *root, const char *const *ifaces,
@@ -828,7 +839,7 @@ int nt_apply_resolve(const struct nt_root *root, const struct nt_plan *plan,
 		       const struct nt_apply_opts *opts, struct nt_plan *out,
 		       struct nt_err *err)
 {
-	const char **ifaces = later_ifaces(plan);
+	const char **ifaces = nt_plan_later_ifaces(plan);
 	struct nt_host host;
 	int ret;
 
@@ -1053,6 +1064,69 @@ static int check_plan(struct txn *t, struct nt_err *err)
 	return ret;
 }
 
+/*
+ * An apply that did not finish (killed) left its journal in-progress and
+ * the host half-changed: a new apply would journal the half-changed
+ * values as its before-values, so it is refused until rollback ran.
+ */
+static int refuse_unfinished(const char *state_dir, struct nt_err *err)
+{
+	static const char *const open_states[] = {
+		NT_JOURNAL_IN_PROGRESS, NULL,
+	};
+	struct nt_journal j;
+	int ret;
+
+	ret = nt_journal_newest(state_dir, open_states, &j, err);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	ret = nt_err_set(err, EBUSY,
+			 "journal %s: an earlier apply did not finish (killed?) and left the host half-changed; run nettune rollback %s, then apply again",
+			 j.id, j.id);
+	nt_journal_free(&j);
+	return ret;
+}
+
+/* Is the lock held?  Looks only: creates and writes nothing. */
+static int lock_probe(const char *state_dir, struct nt_err *err)
+{
+	char path[4096];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/lock", state_dir) >=
+	    (int)sizeof(path))
+		return nt_err_set(err, ENAMETOOLONG, "%s: path too long",
+				  state_dir);
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0)
+		return nt_err_set(err, errno, "%s: cannot open the lock: %s",
+				  path, strerror(errno));
+	if (flock(fd, LOCK_SH | LOCK_NB) && errno == EWOULDBLOCK)
+		return lock_busy(fd, err);
+	close(fd);
+	return 0;
+}
+
+int nt_apply_ready(const char *state_dir, struct nt_err *err)
+{
+	struct stat st;
+	int ret;
+
+	state_dir = nt_journal_state_dir(state_dir);
+	/* none yet: apply makes it; nothing is created before it runs */
+	if (stat(state_dir, &st))
+		return errno == ENOENT ? 0 : nt_journal_mkdirs(state_dir, err);
+	/* not a directory: its own message, nothing made */
+	if (!S_ISDIR(st.st_mode))
+		return nt_journal_mkdirs(state_dir, err);
+	ret = lock_probe(state_dir, err);
+	return ret ? ret : refuse_unfinished(state_dir, err);
+}
+
 int nt_apply(const struct nt_root *root, const struct nt_plan *plan,
 	     const struct nt_apply_opts *opts, struct nt_apply_result *result,
 	     struct nt_err *err)
@@ -1071,7 +1145,9 @@ int nt_apply(const struct nt_root *root, const struct nt_plan *plan,
 	fd = lock_take(t.state_dir, err);
 	if (fd < 0)
 		return fd;
-	ret = txn_init(&t, plan, err);
+	ret = refuse_unfinished(t.state_dir, err);
+	if (!ret)
+		ret = txn_init(&t, plan, err);
 	if (!ret)
 		ret = check_plan(&t, err);
 	if (!ret)

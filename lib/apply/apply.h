@@ -63,15 +63,33 @@ struct nt_apply_result {
  * after the rest (channels and rings among them), the interfaces of the
  * plan's later intents are read again, the intents resolved on the queues
  * the kernel has now (nt_plan_resolve), journaled and written in the same
- * transaction, and the journal's plan file rewritten with them.  With
- * NETTUNE_TEST_PAUSE set (seconds), it sleeps after each change (tests
- * kill it there).
+ * transaction, and the journal's plan file rewritten with them.  Refuses
+ * (-EBUSY) while an earlier apply's journal is in-progress
+ * (nt_apply_ready()).  With NETTUNE_TEST_PAUSE set (seconds), it
+ * sleeps after each change (tests kill it there); NETTUNE_TEST_KILL_BEFORE
+ * or NETTUNE_TEST_KILL_AFTER = N makes it SIGKILL itself right before or
+ * right after its Nth write (1-based, both phases; the journal holding it
+ * is durable at either point).
 
  * Return: 0 or negative errno.
  */
 int nt_apply(const struct nt_root *root, const struct nt_plan *plan,
 	     const struct nt_apply_opts *opts, struct nt_apply_result *result,
 	     struct nt_err *err);
+
+/**
+ * nt_apply_ready() - what nt_apply() checks before it reads the host, for
+ * a verb to refuse before it prints a plan: the state directory, if there
+ * is one, is a directory, no other apply holds the lock (-EBUSY), no
+ * earlier apply is unfinished; creates and writes nothing
+ * @state_dir: NULL for the default
+ *
+ * A journal left in-progress (the apply was killed) means a half-changed
+ * host: nt_apply() refuses (-EBUSY, "journal ID: an earlier apply did not
+ * finish ...") until it is rolled back.
+ * Return: 0 or negative errno with @err set.
+ */
+int nt_apply_ready(const char *state_dir, struct nt_err *err);
 
 /**
  * nt_rollback() - restore the before-values of journal @id (NULL: the

@@ -19,9 +19,12 @@
 #include "util/json.h"
 #include "util/tc.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-/* json_tokener_parse_ex() takes an int length. */
-#define NT_SNAPSHOT_MAX	((size_t)INT_MAX)
+#include "util/array.h"
+/*
+ * Far above any host's snapshot, and below json_tokener_parse_ex()'s int
+ * length; a bigger file is refused unread.
+ */
+#define NT_SNAPSHOT_MAX	((size_t)64 << 20)
 
 /* A u32 attribute of rings or channels and its "present" bit. */
 struct u32_attr {
@@ -1708,9 +1711,14 @@ int nt_snapshot_load(const char *path, struct nt_host *host,
 	int ret;
 
 	memset(host, 0, sizeof(*host));
-	ret = nt_file_read_text(path, NT_SNAPSHOT_MAX, &text, &len, err);
+	ret = nt_file_read_text(path, NT_SNAPSHOT_MAX, &text, &len, NULL);
+	if (ret == -EFBIG)
+		return nt_err_set(err, EFBIG,
+				  "%s: too big for a snapshot (at most %zu MiB)",
+				  path, NT_SNAPSHOT_MAX >> 20);
 	if (ret)
-		return ret;
+		return nt_err_set(err, -ret, "%s: cannot read: %s", path,
+				  strerror(-ret));
 	ret = nt_json_parse(path, text, len, &obj, err);
 	free(text);
 	if (ret)

@@ -42,6 +42,8 @@
 #define MAX_DEPTH	16
 /* Includes repeated through a diamond copy entries; this bounds it. */
 #define MAX_ENTRIES	4096
+/* far above any profile; a bigger file is refused unread */
+#define MAX_BYTES	((off_t)1 << 20)
 
 enum value_kind {
 	V_TEXT,		/* anything */
@@ -446,7 +448,43 @@ static bool str_in(const char *s, const char *const *list)
 	return false;
 }
 
-/* Values are the kernel's to judge; an empty one is always a slip. */
+/* The sysctls nettune manages whose values are words, not numbers. */
+static const char *const word_sysctls[] = {
+	"net.core.default_qdisc", "net.ipv4.tcp_allowed_congestion_control",
+	"net.ipv4.tcp_available_congestion_control",
+	"net.ipv4.tcp_congestion_control", NULL,
+};
+
+/*
+ * One to three integers, each within an int (a long for the page counts
+ * of tcp_mem and udp_mem), after an optional bound (">=", "<=", "=").
+ */
+static bool sysctl_numbers_ok(const char *key, const char *value)
+{
+	bool is_long = strstr(key, "_mem") && !strstr(key, "_mem_");
+	const char *s = skip_bound(value);
+	int n = 0;
+
+	while (*s) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (end == s || errno || ++n > 3 ||
+		    (*end && !isspace((unsigned char)*end)) ||
+		    (!is_long && (v < INT_MIN || v > INT_MAX)))
+			return false;
+		for (s = end; isspace((unsigned char)*s); s++)
+			;
+	}
+	return n > 0;
+}
+
+/*
+ * Values are the kernel's to judge, but a number sysctl given a word, or a
+ * number no kernel int holds, is refused here; an empty one is a slip.
+ */
 static int on_sysctl(struct parse *p, const char *key, const char *value)
 {
 	if (!nt_sysctl_is_known(key))
@@ -457,6 +495,9 @@ static int on_sysctl(struct parse *p, const char *key, const char *value)
 	if (!*value)
 		return fail(p, "[sysctl] %s = \"%s\": expected a value", key,
 			    value);
+	if (!str_in(key, word_sysctls) && !sysctl_numbers_ok(key, value))
+		return fail(p, "[sysctl] %s = \"%s\": expected one to three integers, each from %d to %d",
+			    key, value, INT_MIN, INT_MAX);
 	return add_entry(p, key, value);
 }
 
@@ -604,6 +645,11 @@ static bool prepare_line(struct parse *p, char *out, int size, size_t len)
 
 	if (strlen(s) != len)
 		return fail(p, "line contains a NUL byte");
+	/* binary data is not echoed to the terminal */
+	for (const char *c = s; *c; c++)
+		if (iscntrl((unsigned char)*c) && *c != '\t' && *c != '\n' &&
+		    *c != '\r')
+			return fail(p, "line contains control characters: not a profile");
 	if (p->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
 	cut_comment(s);
@@ -656,6 +702,21 @@ static int parse_result(struct parse *p, int ret, struct nt_err *err)
 	return 0;
 }
 
+static int check_size(int fd, const char *path, struct nt_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return nt_err_set(err, errno, "%s: cannot read: %s", path,
+				  strerror(errno));
+	if (S_ISREG(st.st_mode) && st.st_size > MAX_BYTES)
+		return nt_err_set(err, EFBIG,
+				  "%s: %lld bytes, too big for a profile (at most %lld)",
+				  path, (long long)st.st_size,
+				  (long long)MAX_BYTES);
+	return 0;
+}
+
 /* Read one file's own entries, [main] included, without following includes. */
 static int parse_file(const char *path, struct entries *out,
 		      struct nt_err *err)
@@ -669,6 +730,8 @@ static int parse_file(const char *path, struct entries *out,
 				  strerror(errno));
 	/* the file that was opened, and the directories above it */
 	ret = nt_trust_fd(fileno(p.fp), path, err);
+	if (!ret)
+		ret = check_size(fileno(p.fp), path, err);
 	if (ret) {
 		fclose(p.fp);
 		return ret;

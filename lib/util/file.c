@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/file.h"
@@ -119,8 +120,15 @@ static int read_fd(int fd, size_t max, char **text, size_t *len)
 {
 	size_t size = 65536;
 	char *buf, *bigger;
+	struct stat st;
 	int ret = 0;
 
+	/* a file too big by its size is refused unread (a 1 GiB hole too) */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
 	buf = malloc(size + 1);
 	*len = 0;
 	while (buf && !ret) {

@@ -971,6 +971,27 @@ static void test_rollback_before_any_write(void **state)
 	assert_four_before();
 }
 
+/* A killed apply's journal blocks the next apply until rollback. */
+static void test_apply_after_kill_refused(void **state)
+{
+	struct world *w = *state;
+
+	four_changes(w);
+	write_killed_journal(w, "20231114T221320Z-99");
+	assert_int_equal(apply(w), -EBUSY);
+	assert_contains(w->err.msg,
+			"journal 20231114T221320Z-99: an earlier apply did not finish");
+	assert_contains(w->err.msg,
+			"run nettune rollback 20231114T221320Z-99");
+	assert_int_equal(fake.writes, 0);
+	nt_err_clear(&w->err);
+	assert_int_equal(nt_apply_ready(w->state, &w->err), -EBUSY);
+	nt_err_clear(&w->err);
+	assert_int_equal(rollback(w, NULL), 0);
+	assert_int_equal(nt_apply_ready(w->state, &w->err), 0);
+	assert_int_equal(apply(w), 0);
+}
+
 static void test_rollback_twice(void **state)
 {
 	struct world *w = *state;
@@ -1012,13 +1033,14 @@ static void test_history_order(void **state)
 	size_t n;
 
 	four_changes(w);
-	write_killed_journal(w, "20231114T221320Z-99");
 	assert_int_equal(apply(w), 0);
 	nt_plan_free(&w->plan);
 	snprintf(w->plan.profile, sizeof(w->plan.profile), "latency");
 	change(w, "txqlen", "eth0", "10000", "500");
 	fake_fail("txqlen", "eth0", NULL);
 	assert_int_equal(apply(w), -EINVAL);
+	/* older than both: listed first (an apply would refuse after it) */
+	write_killed_journal(w, "20231114T221320Z-99");
 
 	assert_int_equal(nt_history(w->state, &h, &n, &w->err), 0);
 	assert_int_equal(n, 3);
@@ -1200,6 +1222,7 @@ int main(void)
 		T(test_rollback_after_kill),
 		T(test_rollback_simulated_kill),
 		T(test_rollback_before_any_write),
+		T(test_apply_after_kill_refused),
 		T(test_rollback_twice),
 		T(test_rollback_no_such_id),
 		T(test_history_order),
