@@ -27,7 +27,7 @@
 /* Room for a mask in list form or a sysctl vector: one page. */
 #define TEXT_LEN	4096
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 enum subject_form {
 	SUBJ_SYSCTL,		/* "net.core.somaxconn" */

@@ -13,6 +13,7 @@
 
 #include "audit/checks.h"
 #include "audit/util.h"
+#include "util/array.h"
 
 #define SOMAXCONN_DEFAULT	4096	/* since Linux 5.4 */
 
@@ -336,5 +337,5 @@ int nt_check_config(const struct nt_audit_input *in, struct nt_findings *out)
 		check_congestion, check_irqbalance, check_somaxconn,
 	};
 
-	return nt_run_parts(parts, sizeof(parts) / sizeof(parts[0]), in, out);
+	return nt_run_parts(parts, ARRAY_SIZE(parts), in, out);
 }

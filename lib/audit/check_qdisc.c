@@ -15,6 +15,7 @@
 #include "audit/checks.h"
 #include "audit/util.h"
 #include "sample/rate.h"
+#include "util/array.h"
 
 #define QDISC_CRIT_RATE		1000.0	/* drops per second */
 
@@ -65,7 +66,7 @@ static const struct {
 
 static enum kind_class kind_class(const char *kind)
 {
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
 		if (!strcmp(kinds[i].kind, kind))
 			return kinds[i].class;
 	return KIND_OTHER;

@@ -12,6 +12,7 @@
 #include "audit/checks.h"
 #include "audit/util.h"
 #include "sample/rate.h"
+#include "util/array.h"
 
 #define MIB			(1024ull * 1024)
 
@@ -724,5 +725,5 @@ int nt_check_tcp(const struct nt_audit_input *in, struct nt_findings *out)
 		check_retransmits,
 	};
 
-	return nt_run_parts(parts, sizeof(parts) / sizeof(parts[0]), in, out);
+	return nt_run_parts(parts, ARRAY_SIZE(parts), in, out);
 }

@@ -12,6 +12,7 @@
 #include "audit/checks.h"
 #include "audit/util.h"
 #include "sample/rate.h"
+#include "util/array.h"
 
 #define MIB			(1024ull * 1024)
 
@@ -285,5 +286,5 @@ int nt_check_udp(const struct nt_audit_input *in, struct nt_findings *out)
 		check_rcvbuf, check_sndbuf, check_csum, check_no_ports,
 	};
 
-	return nt_run_parts(parts, sizeof(parts) / sizeof(parts[0]), in, out);
+	return nt_run_parts(parts, ARRAY_SIZE(parts), in, out);
 }

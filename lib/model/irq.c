@@ -8,7 +8,7 @@
 
 #include "model/host.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 static const char *const kind_names[] = {
 	[NT_IRQ_OTHER]	= "other",

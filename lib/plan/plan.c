@@ -22,7 +22,7 @@
 #include "util/str.h"
 #include "util/json.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 #define NS_PER_SEC	1000000000LL
 #define PLAN_VERSION	1
 /* Plans are reviewed by people: one this big is not a plan. */
@@ -2068,8 +2068,7 @@ int nt_plan_make(const struct nt_profile *profile, const struct nt_host *host,
 	return 0;
 }
 
-/* The interfaces of @plan's later intents, NULL-ended; NULL on ENOMEM. */
-static const char **later_ifaces(const struct nt_plan *plan)
+const char **nt_plan_later_ifaces(const struct nt_plan *plan)
 {
 	const char **v = calloc(plan->n_later + 1, sizeof(*v));
 	size_t n = 0;
@@ -2100,7 +2099,7 @@ int nt_plan_resolve(const struct nt_plan *plan, const struct nt_host *host,
 		    struct nt_plan *out, struct nt_err *err)
 {
 	struct nt_profile prof = { .n = plan->n_later };
-	const char **ifaces = later_ifaces(plan);
+	const char **ifaces = nt_plan_later_ifaces(plan);
 	struct mk m = { .prof = &prof, .host = host, .err = err };
 
 	memset(out, 0, sizeof(*out));

@@ -86,6 +86,13 @@ int nt_plan_resolve(const struct nt_plan *plan, const struct nt_host *host,
 		    struct nt_plan *out, struct nt_err *err);
 
 /**
+ * nt_plan_later_ifaces() - the interfaces of @plan's later intents, each
+ * once, NULL-ended (the strings are the plan's); free() the array
+ * Return: the array, NULL on ENOMEM.
+ */
+const char **nt_plan_later_ifaces(const struct nt_plan *plan);
+
+/**
  * nt_plan_holds() - does the live value @live satisfy change @c?
  * @equal: the knob's notion of "the same value" for exact fields
  *

@@ -22,6 +22,7 @@
 
 #include "sys/ethtool.h"
 #include "sys/mnl.h"
+#include "util/array.h"
 
 /*
  * RINGS attributes newer than the UAPI header of Debian 12, numbered as in
@@ -131,7 +132,7 @@ static const struct eth_msg_ops rings_ops = {
 		    NT_RING_TX,
 	.hdr_attr = ETHTOOL_A_RINGS_HEADER,
 	.attrs = ring_attrs,
-	.n_attrs = sizeof(ring_attrs) / sizeof(ring_attrs[0]),
+	.n_attrs = ARRAY_SIZE(ring_attrs),
 	.obj_size = sizeof(struct nt_rings),
 	.state_off = offsetof(struct nt_rings, state),
 	.present_off = offsetof(struct nt_rings, present),
@@ -145,7 +146,7 @@ static const struct eth_msg_ops channels_ops = {
 	.set_mask = NT_CHAN_RX | NT_CHAN_TX | NT_CHAN_OTHER | NT_CHAN_COMBINED,
 	.hdr_attr = ETHTOOL_A_CHANNELS_HEADER,
 	.attrs = chan_attrs,
-	.n_attrs = sizeof(chan_attrs) / sizeof(chan_attrs[0]),
+	.n_attrs = ARRAY_SIZE(chan_attrs),
 	.obj_size = sizeof(struct nt_channels),
 	.state_off = offsetof(struct nt_channels, state),
 	.present_off = offsetof(struct nt_channels, present),
@@ -157,7 +158,7 @@ static const struct eth_msg_ops linkmode_ops = {
 	.reply_cmd = ETHTOOL_MSG_LINKMODES_GET_REPLY,
 	.hdr_attr = ETHTOOL_A_LINKMODES_HEADER,
 	.attrs = linkmode_attrs,
-	.n_attrs = sizeof(linkmode_attrs) / sizeof(linkmode_attrs[0]),
+	.n_attrs = ARRAY_SIZE(linkmode_attrs),
 	.obj_size = sizeof(struct nt_linkmode),
 	.state_off = offsetof(struct nt_linkmode, state),
 	.present_off = offsetof(struct nt_linkmode, present),

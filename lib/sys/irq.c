@@ -28,7 +28,7 @@
 /* Queue numbers above this are not real queues but a mis-parse. */
 #define MAX_QUEUE	65535
 
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 static int read_list(const struct nt_root *root, const char *path,
 		     struct nt_cpumask *mask)
@@ -196,7 +196,7 @@ static bool ends_with_word(const char *head, size_t len, const char *word)
 static unsigned int word_serves(const char *head, size_t len,
 				unsigned int where)
 {
-	for (size_t i = 0; i < ARRAY_LEN(queue_words); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(queue_words); i++) {
 		const struct queue_word *w = &queue_words[i];
 
 		if ((w->where & where) && ends_with_word(head, len, w->word))
@@ -259,10 +259,10 @@ static enum nt_irq_kind token_kind(const char *s)
 
 		if (i + n > end)
 			n = end - i;
-		for (size_t k = 0; k < ARRAY_LEN(side_words); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(side_words); k++)
 			if (token_is(s + i, n, side_words[k].word))
 				return side_words[k].kind;
-		for (size_t k = 0; k < ARRAY_LEN(data_words); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(data_words); k++)
 			if (token_is(s + i, n, data_words[k]))
 				return NT_IRQ_DATA;
 		i += n + 1;

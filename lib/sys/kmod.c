@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "sys/kmod.h"
+#include "util/array.h"
 
 #define PATH_LEN	512
 #define LINE_LEN	512
@@ -111,7 +112,7 @@ static void add_qdisc_module(struct found *f, const char *name, size_t len)
 	for (size_t i = 0; i < len; i++)
 		lower[i] = tolower((unsigned char)name[i]);
 	lower[len] = '\0';
-	for (size_t i = 0; i < sizeof(qdisc_modules) / sizeof(qdisc_modules[0]);
+	for (size_t i = 0; i < ARRAY_SIZE(qdisc_modules);
 	     i++) {
 		if (!strcmp(lower, qdisc_modules[i].module)) {
 			names_add_all(&f->qdiscs, qdisc_modules[i].kinds);

@@ -21,7 +21,7 @@
 #define SOFTNET_KNOWN_COLS	15
 #define TOKEN_SHOWN		24	/* bytes of a bad token in a message */
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 static inline bool is_blank(char c)
 {

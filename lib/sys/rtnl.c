@@ -28,6 +28,7 @@
 
 #include "sys/rtnl.h"
 #include "sys/rtstats.h"
+#include "util/array.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270
@@ -188,7 +189,7 @@ static void fill_stats(struct rtnl_link *link, struct nt_link_stats *st)
 	uint64_t v;
 	size_t i;
 
-	for (i = 0; i < sizeof(link_stats) / sizeof(link_stats[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(link_stats); i++) {
 		v = rtnl_link_get_stat(link, link_stats[i].id);
 		memcpy((char *)st + link_stats[i].off, &v, sizeof(v));
 	}

@@ -15,6 +15,7 @@
 
 #include "sys/spawn.h"
 #include "util/trust.h"
+#include "util/array.h"
 
 /* What nt_spawn_find() found, per name, for the life of the process. */
 static struct {
@@ -49,7 +50,7 @@ static int search(const char *name, char *path, size_t size,
 
 	if (!*name || strchr(name, '/'))
 		return -EINVAL;
-	for (size_t i = 0; ret == -ENOENT && i < sizeof(dirs) / sizeof(*dirs);
+	for (size_t i = 0; ret == -ENOENT && i < ARRAY_SIZE(dirs);
 	     i++) {
 		int len = snprintf(path, size, "%s/%s", dirs[i], name);
 
@@ -64,7 +65,7 @@ static int search(const char *name, char *path, size_t size,
 static int find(const char *name, char *path, size_t size,
 		struct nt_err *err)
 {
-	size_t i, n = sizeof(found) / sizeof(*found);
+	size_t i, n = ARRAY_SIZE(found);
 
 	for (i = 0; i < n && found[i].name[0]; i++)
 		if (!strcmp(found[i].name, name))

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "sys/sysctl.h"
+#include "util/array.h"
 
 /* Sorted by strcmp(3), so lookups can bisect. */
 const char *const nt_sysctl_known[] = {
@@ -60,7 +61,7 @@ const char *const nt_sysctl_known[] = {
 	NULL
 };
 
-#define N_KNOWN	(sizeof(nt_sysctl_known) / sizeof(nt_sysctl_known[0]) - 1)
+#define N_KNOWN	(ARRAY_SIZE(nt_sysctl_known) - 1)
 
 /* Longest path: "/proc/sys/" and a dotted name of up to 128 characters. */
 #define NAME_LEN	128

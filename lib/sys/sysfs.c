@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sys/sysfs.h"
+#include "util/array.h"
 
 #define CPU_DIR		"/sys/devices/system/cpu"
 #define NODE_DIR	"/sys/devices/system/node"
@@ -651,7 +652,7 @@ static const struct queue_file *queue_path(char *buf, size_t size,
 	uint32_t index;
 	int len;
 
-	for (size_t i = 0; i < sizeof(queue_files) / sizeof(*qf); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(queue_files); i++)
 		if (!strcmp(file, queue_files[i].name) &&
 		    parse_index(queue, queue_files[i].queue, &index))
 			qf = &queue_files[i];

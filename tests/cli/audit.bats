@@ -71,9 +71,14 @@ assert_status_is_worst() {
 	assert_equal "status $status" "status $worst"
 }
 
-@test "a quiet namespace: exit 0, nothing worse than info" {
+@test "a quiet namespace: nothing of its own worse than info, the status is the worst finding" {
 	audit "$NS" --json --interval 0.5
-	[ "$status" -eq 0 ] || fail "status $status: $output $stderr"
+	[ "$status" -lt 3 ] || fail "status $status: $output $stderr"
+	# softirqs, softnet_stat and interrupts are the whole machine's: what
+	# other work on it does at the same time (another test suite's flood)
+	# may show on a CPU.  Everything else is this namespace's and quiet.
+	assert_status_is_worst
+	output=$(jq '.findings |= map(select(.subject | test("^cpu[0-9]+$") | not))' <<<"$output")
 	jq -e '.host.hostname and .host.kernel and .host.taken' <<<"$output" >/dev/null
 	# the interval measured between the two samples: at least the one asked
 	jq -e '.interval >= 0.5' <<<"$output" >/dev/null || fail "interval: $output"

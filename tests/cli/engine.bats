@@ -24,14 +24,6 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-nt() {
-	nt_in "$NS" "$NETTUNE" "$@"
-}
-
-sc() {
-	nt_in "$NS" sysctl -n "$1"
-}
-
 need_cpus() {
 	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs for the RPS/XPS masks"
 }

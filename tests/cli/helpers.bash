@@ -45,6 +45,16 @@ nt_in() {
 	ip netns exec "$ns" "$@"
 }
 
+# nt ARGS...: nettune inside the test's own namespace ($NS)
+nt() {
+	nt_in "$NS" "$NETTUNE" "$@"
+}
+
+# sc KEY: a sysctl of the test's own namespace ($NS)
+sc() {
+	nt_in "$NS" sysctl -n "$1"
+}
+
 # nt_udp_flood NS DST COUNT [SIZE]: send COUNT datagrams of SIZE bytes to
 # DST port 9 from inside the namespace; send errors (a full qdisc answers
 # ENOBUFS) are expected and ignored.

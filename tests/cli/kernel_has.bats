@@ -23,14 +23,6 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-nt() {
-	nt_in "$NS" "$NETTUNE" "$@"
-}
-
-sc() {
-	nt_in "$NS" sysctl -n "$1"
-}
-
 # kind_ok KIND: the kernel takes KIND with its defaults as a root qdisc
 # (tried on a scratch veth pair of the test's namespace).
 kind_ok() {

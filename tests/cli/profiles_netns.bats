@@ -28,10 +28,6 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-nt() {
-	nt_in "$NS" "$NETTUNE" "$@"
-}
-
 # Everything a profile may touch, as the standard tools print it.  The
 # conntrack entry count is a counter, not a setting.
 ns_state() {

@@ -19,10 +19,6 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-nt() {
-	nt_in "$NS" "$NETTUNE" "$@"
-}
-
 # The parameters, not the counters: a replaced qdisc starts at 0 sent.
 qdisc_state() {
 	nt_in "$NS" tc -d qdisc show dev nt0

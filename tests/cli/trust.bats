@@ -25,14 +25,6 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-nt() {
-	nt_in "$NS" "$NETTUNE" "$@"
-}
-
-sc() {
-	nt_in "$NS" sysctl -n "$1"
-}
-
 # profile FILE: a profile that changes somaxconn in the namespace
 profile() {
 	mkdir -p "$(dirname "$1")"

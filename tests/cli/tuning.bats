@@ -27,15 +27,6 @@ teardown() {
 
 # ---- helpers -------------------------------------------------------------
 
-# nt VERB ARGS...: nettune inside the test's namespace
-nt() {
-	nt_in "$NS" "$NETTUNE" "$@"
-}
-
-sc() {
-	nt_in "$NS" sysctl -n "$1"
-}
-
 # chan DEV: "RX TX" current channel counts as ethtool -l prints them
 chan() {
 	nt_in "$NS" ethtool -l "$1" |

@@ -23,7 +23,7 @@
 #include "sys/procfs.h"
 #include "testlib.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 #define MIB (1024 * 1024)
 
 struct env {
