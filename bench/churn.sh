@@ -53,6 +53,7 @@ else
 		local log=$1
 		shift
 		exec ip netns exec "$ns" valgrind --quiet --error-exitcode=99 \
+			--suppressions="$(dirname "$0")/../tests/valgrind/libbpf.supp" \
 			--leak-check=full --errors-for-leak-kinds=definite \
 			--show-leak-kinds=definite --log-file="$log" "$@"
 	}

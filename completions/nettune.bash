@@ -72,7 +72,7 @@ _nettune()
 		COMPREPLY=($(compgen -W "drops traffic name" -- "$cur"))
 		return ;;
 	--panes|-p)
-		COMPREPLY=($(compgen -W "1234 12 2 3 4" -- "$cur"))
+		COMPREPLY=($(compgen -W "12345 1234 12 2 3 4 5" -- "$cur"))
 		return ;;
 	--iterations|-n)
 		return ;;
@@ -100,7 +100,7 @@ _nettune()
 
 	local opts
 	case $verb in
-	audit)     opts="--interval --json --prometheus --from --root --color --help" ;;
+	audit)     opts="--interval --json --prometheus --from --root --color --no-drop-reasons --help" ;;
 	show)      opts="--json --root --from --help" ;;
 	snapshot)  opts="--root --no-driver-stats --json --help" ;;
 	recommend) opts="--iface --output --json --profile-dir --help" ;;
@@ -110,7 +110,7 @@ _nettune()
 	history)   opts="--json --state-dir --help" ;;
 	profile)   opts="--profile-dir --help" ;;
 	drops)     opts="--interface --interval --json --all-netns --ready-fd --help" ;;
-	top)       opts="--delay --step --batch --iterations --json --record --replay --speed --root --sort --panes --expand --hide-idle --help" ;;
+	top)       opts="--delay --step --batch --iterations --json --record --replay --speed --root --sort --panes --expand --hide-idle --no-drop-reasons --help" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -24,4 +24,40 @@ int nt_drop_table_name(struct nt_drop_table *t,
 		       const char *kallsyms, struct nt_netns_names *ns,
 		       struct nt_err *err);
 
+/*
+ * Observed drops for a verb that looks at the host twice (audit, top):
+ * the aggregator of nettune's own netns, attached at open, and the drops
+ * since the last table.
+ */
+struct nt_drop_watch {
+	struct nt_dropmon *mon;
+	struct nt_drop_reasons reasons;
+	struct nt_drop_samples prev, cur;
+	bool have_prev;
+	struct nt_netns_names ns;
+};
+
+/**
+ * nt_drop_watch_open() - load the reason names and attach the aggregator
+ * @w: out
+ * @err: why drop reasons are unavailable (no BTF, CAP_BPF/CAP_PERFMON,
+ *	lockdown, the tracepoint): one line
+ *
+ * Return: 0, or negative errno with @w zeroed.
+ */
+int nt_drop_watch_open(struct nt_drop_watch *w, struct nt_err *err);
+
+/**
+ * nt_drop_watch_table() - the drops since the last call (or the open)
+ * @t: zeroed or reused: named, sorted rows of nettune's netns
+ * @seconds: the interval, for the rates (@t->seconds)
+ *
+ * Return: 0 or negative errno.
+ */
+int nt_drop_watch_table(struct nt_drop_watch *w, struct nt_drop_table *t,
+			double seconds, struct nt_err *err);
+
+/** nt_drop_watch_close() - detach and free; a zeroed @w is fine */
+void nt_drop_watch_close(struct nt_drop_watch *w);
+
 #endif

@@ -2,7 +2,7 @@
 /*
  * nettune audit [--interval S] [--json | --prometheus]
  *               [--from SNAPSHOT [--from SNAPSHOT]] [--root DIR]
- *               [--color=auto|always|never]
+ *               [--color=auto|always|never] [--no-drop-reasons]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "collect_drops.h"
 #include "nettune.h"
 #include "output/audit.h"
 #include "sample/rate.h"
@@ -24,7 +25,7 @@ static void audit_help(void)
 {
 	puts("Usage: nettune audit [--interval S] [--json | --prometheus]\n"
 	     "         [--from SNAPSHOT [--from SNAPSHOT] | --root DIR]\n"
-	     "         [--color=auto|always|never]\n"
+	     "         [--color=auto|always|never] [--no-drop-reasons]\n"
 	     "\n"
 	     "Find where this host drops packets and what to change.\n"
 	     "The host is read twice, S seconds apart, and judged on\n"
@@ -50,6 +51,10 @@ static void audit_help(void)
 	     "      --color=WHEN  colour the text: auto (the default:\n"
 	     "                    on a terminal, unless TERM=dumb or\n"
 	     "                    NO_COLOR is set), always or never\n"
+	     "      --no-drop-reasons  do not count the reasons the\n"
+	     "                    kernel gives for its drops during the\n"
+	     "                    interval (counted by default with\n"
+	     "                    --interval above 0 on this host)\n"
 	     "  -h, --help        this help\n"
 	     "\n"
 	     "Exit status: 0 no warnings, 1 warnings, 2 critical\n"
@@ -67,6 +72,17 @@ struct audit_opts {
 	int n_from;
 	const char *root;
 	enum color_when color;
+	bool no_drop_reasons;
+};
+
+/* The drop reasons the kernel gave during the interval, when counted. */
+struct audit_drops {
+	struct nt_drop_watch watch;
+	bool attached;
+	double start;			/* CLOCK_MONOTONIC of the attach */
+	struct nt_drop_table table;
+	bool counted;			/* @table holds the interval's drops */
+	char why[sizeof(((struct nt_err *)0)->msg)];	/* "" or why not */
 };
 
 /* Plain decimal only: "1e3", "inf", "0x10" and signs are typos here. */
@@ -145,7 +161,7 @@ static int add_from(struct audit_opts *o, const char *path)
 
 static int parse(int argc, char **argv, struct audit_opts *o)
 {
-	enum { OPT_COLOR = 256 };
+	enum { OPT_COLOR = 256, OPT_NO_DROP_REASONS };
 	static const struct option longopts[] = {
 		{ "interval",   required_argument, NULL, 'i' },
 		{ "json",       no_argument,       NULL, 'j' },
@@ -153,6 +169,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
 		{ "from",       required_argument, NULL, 'f' },
 		{ "root",       required_argument, NULL, 'r' },
 		{ "color",      optional_argument, NULL, OPT_COLOR },
+		{ "no-drop-reasons", no_argument,  NULL, OPT_NO_DROP_REASONS },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ 0 }
 	};
@@ -169,6 +186,7 @@ static int parse(int argc, char **argv, struct audit_opts *o)
 		case 'f': ret = add_from(o, optarg); break;
 		case 'r': o->root = optarg; break;
 		case OPT_COLOR: ret = parse_color(optarg, &o->color); break;
+		case OPT_NO_DROP_REASONS: o->no_drop_reasons = true; break;
 		case 'h': audit_help(); return -1;
 		default: return NT_EXIT_FAIL;	/* NT_OPT_BAD: reported */
 		}
@@ -200,14 +218,84 @@ static void sleep_seconds(double s)
 		;
 }
 
-/* The two looks of a live host (or one: --interval 0, --root). */
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Why drop reasons are missing, kept for JSON and said once on stderr
+ * otherwise (a JSON reader gets it in the document).
+ */
+static void drops_unavailable(const struct audit_opts *o,
+			      struct audit_drops *d, const struct nt_err *err)
+{
+	const char *why = err->msg;
+
+	if (!strncmp(why, "drops: ", 7))
+		why += 7;
+	snprintf(d->why, sizeof(d->why), "%s", why);
+	if (o->format != NT_AUDIT_JSON)
+		fprintf(stderr, "nettune: audit: drop reasons unavailable, "
+			"auditing without them: %s\n", d->why);
+}
+
+/*
+ * Attach the drop-reason aggregator before the first look.  When it cannot
+ * be, the audit carries on without drop reasons and says why once.
+ */
+static void drops_attach(const struct audit_opts *o, struct audit_drops *d)
+{
+	struct nt_err err = { 0 };
+
+	if (o->no_drop_reasons)
+		return;
+	if (nt_drop_watch_open(&d->watch, &err)) {
+		drops_unavailable(o, d, &err);
+		return;
+	}
+	d->attached = true;
+	d->start = mono_now();
+}
+
+/* After the second look: the drops in between, named. */
+static void drops_collect(const struct audit_opts *o, struct audit_drops *d)
+{
+	struct nt_err err = { 0 };
+
+	if (!d->attached)
+		return;
+	if (nt_drop_watch_table(&d->watch, &d->table, mono_now() - d->start,
+				&err))
+		drops_unavailable(o, d, &err);
+	else
+		d->counted = true;
+	nt_drop_watch_close(&d->watch);
+	d->attached = false;
+}
+
+static void drops_free(struct audit_drops *d)
+{
+	nt_drop_watch_close(&d->watch);
+	nt_drop_table_free(&d->table);
+}
+
+/*
+ * The two looks of a live host (or one: --interval 0, --root), with the
+ * drop reasons of the interval in between.
+ */
 static int look_live(const struct audit_opts *o, struct nt_host *prev,
-		     struct nt_host *cur, bool *have_prev, struct nt_err *err)
+		     struct nt_host *cur, bool *have_prev,
+		     struct audit_drops *d, struct nt_err *err)
 {
 	const unsigned int flags = NT_COLLECT_DRIVER_STATS | NT_COLLECT_SOCKETS;
 
 	*have_prev = !o->root && o->interval > 0;
 	if (*have_prev) {
+		drops_attach(o, d);
 		if (nt_acquire_host(prev, NULL, NULL, NULL, flags, err))
 			return -1;
 		sleep_seconds(o->interval);
@@ -217,6 +305,9 @@ static int look_live(const struct audit_opts *o, struct nt_host *prev,
 			nt_host_free(prev);
 		return -1;
 	}
+	drops_collect(o, d);
+	if (d->counted)
+		cur->drops = &d->table;
 	return 0;
 }
 
@@ -252,7 +343,7 @@ static int exit_status(enum nt_severity worst)
 }
 
 static int judge(const struct audit_opts *o, const struct nt_host *prev,
-		 const struct nt_host *cur)
+		 const struct nt_host *cur, const struct audit_drops *d)
 {
 	struct nt_audit_input in = {
 		.prev = prev,
@@ -264,6 +355,8 @@ static int judge(const struct audit_opts *o, const struct nt_host *prev,
 		.cur = cur,
 		.interval = in.seconds,
 		.color = o->format == NT_AUDIT_TEXT && want_color(o->color),
+		.drops = cur->drops,
+		.drops_unavailable = d->why[0] ? d->why : NULL,
 	};
 	struct nt_findings findings = { 0 };
 	enum nt_severity worst;
@@ -294,6 +387,7 @@ int cmd_audit(int argc, char **argv)
 {
 	struct audit_opts o = { .interval = 1.0 };
 	struct nt_host prev, cur;
+	struct audit_drops drops = { 0 };
 	struct nt_err err = { 0 };
 	bool have_prev;
 	int ret;
@@ -302,10 +396,13 @@ int cmd_audit(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? NT_EXIT_OK : ret;
 	ret = o.n_from ? look_from(&o, &prev, &cur, &have_prev, &err) :
-			 look_live(&o, &prev, &cur, &have_prev, &err);
-	if (ret)
+			 look_live(&o, &prev, &cur, &have_prev, &drops, &err);
+	if (ret) {
+		drops_free(&drops);
 		return nt_fail_err(&err);
-	ret = judge(&o, have_prev ? &prev : NULL, &cur);
+	}
+	ret = judge(&o, have_prev ? &prev : NULL, &cur, &drops);
+	drops_free(&drops);
 	if (have_prev)
 		nt_host_free(&prev);
 	nt_host_free(&cur);

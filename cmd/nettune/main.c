@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nettune.h"
+#include "util/array.h"
 
 static const struct nt_verb verbs[] = {
 	{ "audit",    cmd_audit,    "why packets are dropped, and what to change" },
@@ -26,7 +27,7 @@ static void usage(FILE *out)
 	fputs("Usage: nettune VERB [OPTIONS]\n"
 	      "       nettune VERB --help\n"
 	      "       nettune --version\n\nVerbs:\n", out);
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(out, "  %-11s %s\n", verbs[i].name, verbs[i].summary);
 	fputs("\nExit status: 0 fine, 1 warnings or drift, 2 critical, "
 	      "3 could not run.\nSee nettune(8).\n", out);
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 		printf("nettune %s\n", NT_VERSION);
 		return NT_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (!strcmp(argv[1], verbs[i].name))
 			return verbs[i].run(argc - 1, argv + 1);
 	return nt_fail("unknown verb '%s'; see 'nettune --help'", argv[1]);

@@ -13,6 +13,7 @@
 #include "audit/audit.h"
 #include "audit/checks.h"
 #include "audit/util.h"
+#include "util/array.h"
 
 const struct nt_check nt_checks[] = {
 	{ "softnet",   nt_check_softnet },
@@ -23,9 +24,10 @@ const struct nt_check nt_checks[] = {
 	{ "tcp",       nt_check_tcp },
 	{ "udp",       nt_check_udp },
 	{ "conntrack", nt_check_conntrack },
+	{ "drops",     nt_check_drops },
 	{ "config",    nt_check_config },
 };
-const size_t nt_n_checks = sizeof(nt_checks) / sizeof(nt_checks[0]);
+const size_t nt_n_checks = ARRAY_SIZE(nt_checks);
 
 const char *nt_severity_name(enum nt_severity sev)
 {

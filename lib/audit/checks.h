@@ -18,6 +18,8 @@ int nt_check_tcp(const struct nt_audit_input *in, struct nt_findings *out);
 int nt_check_udp(const struct nt_audit_input *in, struct nt_findings *out);
 int nt_check_conntrack(const struct nt_audit_input *in,
 		       struct nt_findings *out);
+int nt_check_drops(const struct nt_audit_input *in,
+		   struct nt_findings *out);
 int nt_check_config(const struct nt_audit_input *in, struct nt_findings *out);
 
 #endif

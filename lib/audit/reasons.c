@@ -4,7 +4,7 @@
 #include "audit/reasons.h"
 #include "util/str.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 const struct nt_reason_check nt_reason_checks[] = {
 	{ "SOCKET_RCVBUFF", "udp.rcvbuf_errors", NT_REASON_SOCKET,

@@ -7,7 +7,7 @@
  * only the fields it uses.  preserve_access_index makes every access a
  * CO-RE relocation: libbpf finds each field by name in the running
  * kernel's BTF at load time, so the build does not depend on the build
- * host's kernel (no vmlinux.h).  See docs/design-notes.md.
+ * host's kernel (no vmlinux.h).  See docs/DESIGN.md.
  */
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), \

@@ -15,6 +15,8 @@
 
 #include "model/cpumask.h"
 
+struct nt_drop_table;
+
 #define NT_NAME_LEN	32	/* interface, driver, qdisc kind names */
 #define NT_BUS_LEN	64
 #define NT_COUNTER_LEN	64
@@ -361,6 +363,13 @@ struct nt_host {
 	size_t n_listeners;
 	size_t listeners_cap;		/* entries allocated; below
 					 * n_listeners it means n_listeners */
+	/*
+	 * The drops the kernel gave a reason for between the previous look
+	 * and this one (model/drops.h), named and sorted; NULL: not counted
+	 * (unknown).  Borrowed: never copied deep, freed or saved in a
+	 * snapshot.
+	 */
+	const struct nt_drop_table *drops;
 };
 
 /** nt_host_free() - free everything @host owns and zero it */

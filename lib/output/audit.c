@@ -18,7 +18,7 @@
 #include "util/json.h"
 #include "util/tc.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 #define COLOR_RED	"\033[31m"
 #define COLOR_YELLOW	"\033[33m"
@@ -291,6 +291,50 @@ static struct json_object *finding_json(struct nt_jw *w,
 	return o;
 }
 
+static struct json_object *drop_row_json(struct nt_jw *w,
+					  const struct nt_drop_row *d,
+					  double seconds)
+{
+	struct json_object *o = json_object_new_object();
+
+	nt_jw_str(w, o, "reason", d->reason_name);
+	nt_jw_str(w, o, "location", d->location_name);
+	if (d->device[0])
+		nt_jw_str(w, o, "device", d->device);
+	else
+		nt_jw_null(w, o, "device");
+	nt_jw_add(w, o, "count", json_object_new_int64((int64_t)d->count));
+	nt_jw_add(w, o, "per_s", json_number(seconds > 0 ?
+					     d->count / seconds : 0, false));
+	return o;
+}
+
+/* "drop_reasons" when counted or tried; nothing when not asked for. */
+static void drops_json(struct nt_jw *w, struct json_object *doc,
+		       const struct nt_audit_report *r)
+{
+	const struct nt_drop_table *t = r->drops;
+	struct json_object *o, *arr;
+
+	if (!t) {
+		if (!r->drops_unavailable)
+			return;
+		nt_jw_null(w, doc, "drop_reasons");
+		nt_jw_str(w, doc, "drop_reasons_unavailable",
+			  r->drops_unavailable);
+		return;
+	}
+	o = json_object_new_object();
+	arr = json_object_new_array();
+	nt_jw_add(w, o, "interval", json_number(t->seconds, false));
+	nt_jw_add(w, o, "overflow", json_object_new_int64((int64_t)
+							  t->overflow));
+	for (size_t i = 0; i < t->n; i++)
+		nt_jw_append(w, arr, drop_row_json(w, &t->v[i], t->seconds));
+	nt_jw_add(w, o, "drops", arr);
+	nt_jw_add(w, doc, "drop_reasons", o);
+}
+
 static int print_json(FILE *out, const struct nt_audit_report *r)
 {
 	struct json_object *doc = json_object_new_object();
@@ -306,6 +350,7 @@ static int print_json(FILE *out, const struct nt_audit_report *r)
 	for (size_t i = 0; i < r->findings->n; i++)
 		nt_jw_append(&w, arr, finding_json(&w, &r->findings->v[i]));
 	nt_jw_add(&w, doc, "findings", arr);
+	drops_json(&w, doc, r);
 	text = w.oom ? NULL :
 	       json_object_to_json_string_ext(doc, NT_JSON_FLAGS);
 	if (text)
@@ -356,8 +401,9 @@ static void prom_escaped(FILE *out, const char *s)
 	}
 }
 
-static void prom_sample(struct prom *p, const struct fam *f,
-			const struct lbl *l, size_t n, uint64_t value)
+/* The header when @f's first sample goes out, the name and the labels. */
+static void prom_series(struct prom *p, const struct fam *f,
+			const struct lbl *l, size_t n)
 {
 	FILE *out = p->out;
 
@@ -372,7 +418,14 @@ static void prom_sample(struct prom *p, const struct fam *f,
 		prom_escaped(out, l[i].value);
 		fputc('"', out);
 	}
-	fprintf(out, "%s %" PRIu64 "\n", n ? "}" : "", value);
+	fputs(n ? "}" : "", out);
+}
+
+static void prom_sample(struct prom *p, const struct fam *f,
+			const struct lbl *l, size_t n, uint64_t value)
+{
+	prom_series(p, f, l, n);
+	fprintf(p->out, " %" PRIu64 "\n", value);
 }
 
 #define SOFTNET_FAM(field, metric, col)					\
@@ -666,6 +719,58 @@ static void prom_listeners(struct prom *p, const struct nt_host *h)
 	}
 }
 
+static bool same_drop_series(const struct nt_drop_row *a,
+			     const struct nt_drop_row *b)
+{
+	return !strcmp(a->reason_name, b->reason_name) &&
+	       !strcmp(a->location_name, b->location_name) &&
+	       !strcmp(a->device, b->device);
+}
+
+/*
+ * The rate of each observed (reason, location, device) over the interval:
+ * a gauge, for the counts start at the aggregator's attach.  Rows that
+ * differ only in what the labels do not show are one series.
+ */
+static void prom_drop_reasons(struct prom *p, const struct nt_audit_report *r)
+{
+	const struct nt_drop_table *t = r->drops;
+	static const struct fam avail = {
+		"nettune_drop_reasons_available", "gauge",
+		"1 when the audit counted the kernel's drop reasons over its "
+		"interval, 0 when it could not (see its stderr).",
+	};
+	static const struct fam fam = {
+		"nettune_drop_reason_rate", "gauge",
+		"Packets per second the kernel dropped for this reason at this "
+		"location and device over the audit's interval.",
+	};
+
+	if (t || r->drops_unavailable)
+		prom_sample(p, &avail, NULL, 0, t ? 1 : 0);
+	for (size_t i = 0; t && i < t->n; i++) {
+		const struct nt_drop_row *d = &t->v[i];
+		struct lbl l[] = {
+			{ "reason", d->reason_name },
+			{ "location", d->location_name },
+			{ "device", d->device },
+		};
+		uint64_t sum = 0;
+		size_t j;
+
+		for (j = 0; j < i && !same_drop_series(&t->v[j], d); j++)
+			;
+		if (j < i)
+			continue;
+		for (j = i; j < t->n; j++)
+			if (same_drop_series(&t->v[j], d))
+				sum += t->v[j].count;
+		prom_series(p, &fam, l, ARRAY_SIZE(l));
+		fprintf(p->out, " %.6g\n", t->seconds > 0 ?
+			(double)sum / t->seconds : 0.0);
+	}
+}
+
 static bool same_finding(const struct nt_finding *a,
 			 const struct nt_finding *b)
 {
@@ -715,6 +820,7 @@ static void print_prometheus(FILE *out, const struct nt_audit_report *r)
 	prom_driver(&p, r->cur);
 	prom_snmp(&p, r->cur);
 	prom_listeners(&p, r->cur);
+	prom_drop_reasons(&p, r);
 	prom_findings(&p, r);
 }
 

@@ -387,6 +387,49 @@ static void text_sockets(FILE *out, const struct nt_top_frame *f)
 	text_listeners(out, s);
 }
 
+/* Drop-reason pane ------------------------------------------------------ */
+
+#define REASON_FMT	"%-28s %-36s %-15s %9s %7s"
+
+static void text_reason(FILE *out, const struct nt_top_reason *r)
+{
+	char reason[NT_TOP_REASON_LEN], loc[NT_TOP_LOCATION_LEN];
+	char dev[NAME_LEN], c[NUM_LEN], p[NUM_LEN];
+	struct line l = { .len = 0 };
+
+	add(&l, REASON_FMT, clean(reason, sizeof(reason), r->reason),
+	    clean(loc, sizeof(loc), r->location),
+	    r->device[0] ? clean(dev, sizeof(dev), r->device) : "-",
+	    num(c, (double)r->count), num(p, r->per_s));
+	put_line(out, &l, r->count > 0);
+}
+
+/* Nothing when not counted; one line saying why when they could not be. */
+static void text_drop_reasons(FILE *out, const struct nt_top_frame *f)
+{
+	const struct nt_top_drops *d = &f->drops;
+	struct line l = { .len = 0 };
+	char why[NT_TOP_WHY_LEN], c[NUM_LEN], p[NUM_LEN];
+
+	fputc('\n', out);
+	if (d->state == NT_TOP_DROPS_UNAVAILABLE) {
+		add(&l, "Drop reasons (5): unavailable: %s",
+		    clean(why, sizeof(why), d->why));
+		put_line(out, &l, false);
+		return;
+	}
+	text_title(out, "Drop reasons (5)", d->n, 0);
+	add(&l, REASON_FMT, "REASON", "LOCATION", "DEVICE", "COUNT", "PER_S");
+	put_line(out, &l, false);
+	for (size_t i = 0; i < d->n; i++)
+		text_reason(out, &d->v[i]);
+	if (d->other) {
+		add(&l, REASON_FMT, "(others)", "", "", num(c, (double)d->other),
+		    num(p, d->other_per_s));
+		put_line(out, &l, true);
+	}
+}
+
 void nt_top_print_text(FILE *out, const struct nt_top_frame *f,
 		       const struct nt_top_show *show)
 {
@@ -407,6 +450,8 @@ void nt_top_print_text(FILE *out, const struct nt_top_frame *f,
 		fputc('\n', out);
 		text_sockets(out, f);
 	}
+	if (show->pane[NT_PANE_DROPS] && f->drops.state != NT_TOP_DROPS_OFF)
+		text_drop_reasons(out, f);
 	fputc('\n', out);
 }
 
@@ -690,6 +735,38 @@ static void json_sockets(struct jw *w, const struct nt_top_sock *s)
 	j_close(w, '}');
 }
 
+/* "drop_reasons" when counted, null and why when they could not be. */
+static void json_drop_reasons(struct jw *w, const struct nt_top_drops *d)
+{
+	if (d->state == NT_TOP_DROPS_OFF)
+		return;
+	if (d->state == NT_TOP_DROPS_UNAVAILABLE) {
+		j_null(w, "drop_reasons");
+		j_str(w, "drop_reasons_unavailable", d->why);
+		return;
+	}
+	j_open(w, "drop_reasons", '{');
+	j_open(w, "rows", '[');
+	for (size_t i = 0; i < d->n; i++) {
+		const struct nt_top_reason *r = &d->v[i];
+
+		j_open(w, NULL, '{');
+		j_str(w, "reason", r->reason);
+		j_str(w, "location", r->location);
+		if (r->device[0])
+			j_str(w, "device", r->device);
+		else
+			j_null(w, "device");
+		j_int(w, "count", (int64_t)r->count);
+		j_rate(w, "per_s", r->per_s);
+		j_close(w, '}');
+	}
+	j_close(w, ']');
+	j_int(w, "other", (int64_t)d->other);
+	j_rate(w, "other_per_s", d->other_per_s);
+	j_close(w, '}');
+}
+
 void nt_top_print_json(FILE *out, const struct nt_top_frame *f,
 		       const struct nt_top_show *show)
 {
@@ -714,6 +791,7 @@ void nt_top_print_json(FILE *out, const struct nt_top_frame *f,
 			json_qdisc(&w, &f->qdiscs[i]);
 	j_close(&w, ']');
 	json_sockets(&w, &f->sock);
+	json_drop_reasons(&w, &f->drops);
 	j_close(&w, '}');
 	fputc('\n', out);
 }

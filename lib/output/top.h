@@ -15,9 +15,9 @@
 
 #include "sample/frame.h"
 
-/* What is shown: the same switches as the view's keys 1-4, e and z. */
+/* What is shown: the same switches as the view's keys 1-5, e and z. */
 struct nt_top_show {
-	bool pane[NT_PANE_COUNT];	/* 1-4 */
+	bool pane[NT_PANE_COUNT];	/* 1-5 */
 	bool expand;			/* e: a row per NIC queue */
 	bool hide_idle;			/* z: no rows of idle CPUs, NICs, qdiscs */
 };
@@ -31,7 +31,8 @@ void nt_top_show_default(struct nt_top_show *show);
  * Two header lines (host, uptime, interval and totals; the worst finding
  * of lib/audit), then each pane shown as a title line ("NICs: 3 (1 idle
  * hidden)"), a line of column names and the rows, each pane after a blank
- * line.  Expanded, a NIC's queues that have an IRQ or driver counters
+ * line; the drop-reason pane only when they were counted (or one line
+ * saying why they could not be).  Expanded, a NIC's queues that have an IRQ or driver counters
  * follow it, indented.  Rates are compact ("1.2k"), "-" when the host has
  * no such counter.  A row with a non-zero drop rate ends in " <" so it
  * can be found with grep; no line is longer than 120 columns.  Control
@@ -58,7 +59,11 @@ void nt_top_print_text(FILE *out, const struct nt_top_frame *f,
  *  "sockets":{"listen_overflows","listen_drops","udp_rcvbuf_errors",
  *             "udp_inerrors","tcp_retrans","prune_called","rcv_pruned",
  *             "backlog_drops","listeners":[{"family","addr","port",
- *             "accept_queue","backlog"}]|null}}
+ *             "accept_queue","backlog"}]|null},
+ *  "drop_reasons":{"rows":[{"reason","location","device","count",
+ *                  "per_s"}],"other","other_per_s"}}
+ * "drop_reasons" is there only when they were counted; when they could
+ * not be it is null and "drop_reasons_unavailable" says why.
  * "time" is seconds since the epoch (CLOCK_REALTIME, milliseconds),
  * rates are per second.  Every pane is printed whatever @show says (and
  * the queues of every NIC) but hidden idle rows are left out, and so are

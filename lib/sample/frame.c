@@ -295,6 +295,21 @@ int nt_top_frame_init(struct nt_top_frame *f, const struct nt_host *shape)
 	return 0;
 }
 
+void nt_top_frame_drops(struct nt_top_frame *f, const struct nt_top_drops *d)
+{
+	double secs = f->hdr.interval_s;
+
+	if (!d) {
+		memset(&f->drops, 0, sizeof(f->drops));
+		return;
+	}
+	f->drops = *d;
+	for (size_t i = 0; i < f->drops.n; i++)
+		f->drops.v[i].per_s = secs > 0 ?
+				      (double)f->drops.v[i].count / secs : 0;
+	f->drops.other_per_s = secs > 0 ? (double)f->drops.other / secs : 0;
+}
+
 void nt_top_frame_free(struct nt_top_frame *f)
 {
 	scratch_free(f->scratch);

@@ -4,7 +4,7 @@
 
 /*
  * One frame of `nettune top`: the rates between two looks at a host, cut
- * into the four panes every printer shows (ncurses view, batch text, JSON
+ * into the five panes every printer shows (ncurses view, batch text, JSON
  * lines).  The rows are allocated once for a host's shape
  * (nt_top_frame_init) and refilled in place on every tick: filling and
  * sorting allocate nothing.  A rate is per second; a negative rate means the
@@ -31,6 +31,7 @@ enum nt_top_pane {
 	NT_PANE_NIC,
 	NT_PANE_QDISC,
 	NT_PANE_SOCK,
+	NT_PANE_DROPS,		/* the kernel's drop reasons */
 	NT_PANE_COUNT,
 };
 
@@ -109,6 +110,42 @@ struct nt_top_sock {
 	bool have_listeners;		/* sock_diag was read */
 };
 
+/*
+ * The drop-reason pane: the reasons the kernel gave for the drops between
+ * the two looks (the drop-reason aggregator of nettune's netns), the most
+ * first.  Fixed rows: filling them allocates nothing.
+ */
+#define NT_TOP_REASONS		8
+#define NT_TOP_REASON_LEN	48
+#define NT_TOP_LOCATION_LEN	64
+#define NT_TOP_WHY_LEN		200
+
+enum nt_top_drops_state {
+	NT_TOP_DROPS_OFF = 0,		/* not counted (--no-drop-reasons,
+					 * --root, a recording without them) */
+	NT_TOP_DROPS_UNAVAILABLE,	/* could not be counted: see why */
+	NT_TOP_DROPS_ON,
+};
+
+struct nt_top_reason {
+	char reason[NT_TOP_REASON_LEN];	/* "NO_SOCKET", "0x10002" */
+	char location[NT_TOP_LOCATION_LEN]; /* "__udp4_lib_rcv", "" unknown */
+	char device[NT_NAME_LEN];	/* "" when the skb had none */
+	uint64_t count;			/* drops between the two looks */
+	double per_s;			/* count over the frame's interval */
+};
+
+struct nt_top_drops {
+	enum nt_top_drops_state state;
+	char why[NT_TOP_WHY_LEN];	/* UNAVAILABLE: what is missing */
+	struct nt_top_reason v[NT_TOP_REASONS];	/* most first,
+						 * NOT_SPECIFIED last */
+	size_t n;
+	uint64_t other;			/* drops of rows past the pane's and
+					 * those the full map could not key */
+	double other_per_s;
+};
+
 struct nt_top_header {
 	char hostname[64];
 	char kernel[64];
@@ -135,6 +172,7 @@ struct nt_top_frame {
 	struct nt_top_qdisc *qdiscs;
 	size_t n_qdiscs;
 	struct nt_top_sock sock;
+	struct nt_top_drops drops;
 	enum nt_top_sort sort;
 	struct nt_top_scratch *scratch;	/* private to frame.c */
 };
@@ -167,6 +205,15 @@ int nt_top_frame_init(struct nt_top_frame *f, const struct nt_host *shape);
  */
 void nt_top_frame_fill(struct nt_top_frame *f, const struct nt_host *prev,
 		       const struct nt_host *cur);
+
+/**
+ * nt_top_frame_drops() - the drop-reason pane of the frame from @d
+ * @d: the rows of the newer look (counts); NULL: not counted
+ *
+ * Call after nt_top_frame_fill(): the rates are the counts over its
+ * interval.  Allocates nothing.
+ */
+void nt_top_frame_drops(struct nt_top_frame *f, const struct nt_top_drops *d);
 
 /**
  * nt_top_frame_sort() - sort every pane by @sort; allocates nothing

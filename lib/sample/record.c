@@ -33,7 +33,9 @@
 #include "sample/record.h"
 #include "util/json.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
+/* The longest line a replay reads: line 1 holds a whole snapshot. */
+#define LINE_MAX_BYTES	((size_t)64 << 20)
 
 /* The counter vector ----------------------------------------------------- */
 
@@ -226,6 +228,8 @@ struct nt_recorder {
 	uint64_t *last;		/* the values as the replay will have them */
 	size_t n;
 	struct lset listeners;	/* the set the replay will have */
+	const struct nt_top_drops *drops;	/* NULL: none recorded */
+	bool said_why;		/* "Ru" written */
 	int failed;		/* errno of a failed write: the file is cut */
 };
 
@@ -433,6 +437,40 @@ static void put_deltas(struct nt_recorder *r, const struct nt_counter_vec *vec)
 	fputc(']', r->fp);
 }
 
+/* ,"R":[["REASON","LOCATION","DEVICE",COUNT],...],"Ro":N or ,"Ru":"WHY" */
+static void put_drops(struct nt_recorder *r)
+{
+	const struct nt_top_drops *d = r->drops;
+
+	if (d->state == NT_TOP_DROPS_UNAVAILABLE && !r->said_why) {
+		fputs(",\"Ru\":", r->fp);
+		put_string(r->fp, d->why, sizeof(d->why) - 1);
+		r->said_why = true;
+	}
+	if (d->state != NT_TOP_DROPS_ON)
+		return;
+	fputs(",\"R\":[", r->fp);
+	for (size_t i = 0; i < d->n && i < NT_TOP_REASONS; i++) {
+		const struct nt_top_reason *v = &d->v[i];
+
+		fputs(i ? ",[" : "[", r->fp);
+		put_string(r->fp, v->reason, sizeof(v->reason) - 1);
+		fputc(',', r->fp);
+		put_string(r->fp, v->location, sizeof(v->location) - 1);
+		fputc(',', r->fp);
+		put_string(r->fp, v->device, sizeof(v->device) - 1);
+		fprintf(r->fp, ",%" PRIu64 "]", v->count);
+	}
+	fputc(']', r->fp);
+	if (d->other)
+		fprintf(r->fp, ",\"Ro\":%" PRIu64, d->other);
+}
+
+void nt_recorder_drops(struct nt_recorder *r, const struct nt_top_drops *d)
+{
+	r->drops = d;
+}
+
 static bool listeners_changed(const struct nt_recorder *r,
 			      const struct nt_host *host)
 {
@@ -464,6 +502,8 @@ int nt_recorder_write(struct nt_recorder *r, const struct nt_host *host,
 		lset_assign(&r->listeners, host->listeners,
 			    host->n_listeners);
 	}
+	if (r->drops)
+		put_drops(r);
 	fputs("}\n", r->fp);
 	/* one write per sample: a killed top loses no sample it showed */
 	if (fflush(r->fp) || ferror(r->fp)) {
@@ -498,6 +538,7 @@ struct nt_replay {
 	uint64_t *val;		/* the running values */
 	size_t n;
 	struct lset listeners;	/* the running set */
+	struct nt_top_drops drops;	/* of the line read last */
 };
 
 /* A line's fields once checked, before anything is applied. */
@@ -505,6 +546,9 @@ struct sample {
 	int64_t t, w, u;
 	struct json_object *d;
 	struct json_object *l;	/* NULL: the set is unchanged */
+	struct json_object *r;	/* NULL: no drop reasons on this line */
+	struct json_object *ru;	/* NULL: no word on why not */
+	int64_t ro;
 };
 
 void nt_replay_close(struct nt_replay *p)
@@ -538,6 +582,43 @@ static int bad_line(const struct nt_replay *p, struct nt_err *err,
 }
 
 /*
+ * getline() that stops at LINE_MAX_BYTES (-EFBIG) instead of taking all
+ * memory for a file with no newline.  Return: the length with the
+ * newline, -1 at the end of the file or on a read error (errno), -EFBIG,
+ * -ENOMEM.
+ */
+static ssize_t bounded_getline(struct nt_replay *p)
+{
+	size_t len = 0;
+	int c = EOF;
+
+	while ((c = getc_unlocked(p->fp)) != EOF) {
+		if (len >= LINE_MAX_BYTES)
+			return -EFBIG;
+		if (len + 2 > p->bufsize) {
+			size_t size = p->bufsize ? p->bufsize * 2 : 4096;
+			char *bigger;
+
+			if (size > LINE_MAX_BYTES + 2)
+				size = LINE_MAX_BYTES + 2;
+
+			bigger = realloc(p->buf, size);
+			if (!bigger)
+				return -ENOMEM;
+			p->buf = bigger;
+			p->bufsize = size;
+		}
+		p->buf[len++] = c;
+		if (c == '\n')
+			break;
+	}
+	if (!len)
+		return -1;
+	p->buf[len] = '\0';
+	return len;
+}
+
+/*
  * The next line, without its newline, in p->buf and its length in @len.
  * Return: 1 with a line, 0 at the end of the file, -errno.
  */
@@ -546,7 +627,13 @@ static int read_line(struct nt_replay *p, size_t *len, struct nt_err *err)
 	ssize_t got;
 
 	errno = 0;
-	got = getline(&p->buf, &p->bufsize, p->fp);
+	got = bounded_getline(p);
+	if (got == -EFBIG)
+		return nt_err_set(err, EFBIG,
+				  "%s:%lu: line longer than %zu MiB: not a nettune recording",
+				  p->path, p->line + 1, LINE_MAX_BYTES >> 20);
+	if (got == -ENOMEM)
+		return nt_err_set(err, ENOMEM, "%s: out of memory", p->path);
 	if (got < 0) {
 		int e = errno ? errno : EIO;
 
@@ -781,10 +868,81 @@ static int check_time(struct nt_replay *p, const char *key,
 	return 0;
 }
 
+/* A JSON string shorter than @size bytes, without a NUL inside. */
+static bool get_str(struct json_object *o, size_t size)
+{
+	return json_object_is_type(o, json_type_string) &&
+	       (size_t)json_object_get_string_len(o) < size &&
+	       strlen(json_object_get_string(o)) ==
+		       (size_t)json_object_get_string_len(o);
+}
+
+/* One element of "R": ["REASON","LOCATION","DEVICE",COUNT]. */
+static int check_reason(struct nt_replay *p, struct json_object *o, size_t i,
+			struct nt_err *err)
+{
+	const struct nt_top_reason *r = NULL;
+	int64_t count;
+
+	if (!json_object_is_type(o, json_type_array) ||
+	    json_object_array_length(o) != 4 ||
+	    !get_str(json_object_array_get_idx(o, 0), sizeof(r->reason)) ||
+	    !get_str(json_object_array_get_idx(o, 1), sizeof(r->location)) ||
+	    !get_str(json_object_array_get_idx(o, 2), sizeof(r->device)) ||
+	    !get_range(json_object_array_get_idx(o, 3), 0, INT64_MAX, &count))
+		return bad_line(p, err,
+				"\"R\"[%zu]: expected [reason, location, device, count] with names of at most %zu, %zu and %zu bytes",
+				i, sizeof(r->reason) - 1,
+				sizeof(r->location) - 1, sizeof(r->device) - 1);
+	return 0;
+}
+
+static int check_reasons(struct nt_replay *p, struct json_object *r,
+			 struct nt_err *err)
+{
+	size_t n;
+
+	if (!json_object_is_type(r, json_type_array) ||
+	    (n = json_object_array_length(r)) > NT_TOP_REASONS)
+		return bad_line(p, err, "\"R\": expected an array of at most %d rows",
+				NT_TOP_REASONS);
+	for (size_t i = 0; i < n; i++) {
+		int ret = check_reason(p, json_object_array_get_idx(r, i), i,
+				       err);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* "R", "Ro", "Ru": 1 when @key is none of them, else 0 or -EINVAL. */
+static int check_drops_member(struct nt_replay *p, const char *key,
+			      struct json_object *val, struct sample *s,
+			      struct nt_err *err)
+{
+	if (!strcmp(key, "R")) {
+		s->r = val;
+		return check_reasons(p, val, err);
+	}
+	if (!strcmp(key, "Ro"))
+		return check_time(p, key, val, 0, &s->ro, err);
+	if (!strcmp(key, "Ru")) {
+		s->ru = val;
+		if (!get_str(val, NT_TOP_WHY_LEN))
+			return bad_line(p, err, "\"Ru\": expected a string of at most %d bytes",
+					NT_TOP_WHY_LEN - 1);
+		return 0;
+	}
+	return 1;
+}
+
 static int check_member(struct nt_replay *p, const char *key,
 			struct json_object *val, struct sample *s,
 			struct nt_err *err)
 {
+	int ret;
+
 	if (!strcmp(key, "t"))
 		return check_time(p, key, val, INT64_MIN, &s->t, err);
 	if (!strcmp(key, "w"))
@@ -801,6 +959,9 @@ static int check_member(struct nt_replay *p, const char *key,
 		s->l = val;
 		return check_listeners(p, val, err);
 	}
+	ret = check_drops_member(p, key, val, s, err);
+	if (ret <= 0)
+		return ret;
 	return bad_line(p, err, "unknown member \"%s\"", key);
 }
 
@@ -881,6 +1042,50 @@ static int put_host_listeners(struct nt_replay *p, struct nt_host *host,
 	return 0;
 }
 
+static void copy_str(char *dst, size_t size, struct json_object *o)
+{
+	snprintf(dst, size, "%s", json_object_get_string(o));
+}
+
+/* The line's drop reasons; a line without them keeps "unavailable". */
+static void apply_drops(struct nt_replay *p, const struct sample *s)
+{
+	struct nt_top_drops *d = &p->drops;
+
+	if (s->ru) {
+		memset(d, 0, sizeof(*d));
+		d->state = NT_TOP_DROPS_UNAVAILABLE;
+		copy_str(d->why, sizeof(d->why), s->ru);
+	}
+	if (!s->r) {
+		if (d->state == NT_TOP_DROPS_ON)
+			memset(d, 0, sizeof(*d));
+		return;
+	}
+	memset(d, 0, sizeof(*d));
+	d->state = NT_TOP_DROPS_ON;
+	d->n = json_object_array_length(s->r);
+	d->other = (uint64_t)s->ro;
+	for (size_t i = 0; i < d->n; i++) {
+		struct json_object *o = json_object_array_get_idx(s->r, i);
+		struct nt_top_reason *r = &d->v[i];
+
+		copy_str(r->reason, sizeof(r->reason),
+			 json_object_array_get_idx(o, 0));
+		copy_str(r->location, sizeof(r->location),
+			 json_object_array_get_idx(o, 1));
+		copy_str(r->device, sizeof(r->device),
+			 json_object_array_get_idx(o, 2));
+		r->count = (uint64_t)json_object_get_int64(
+				json_object_array_get_idx(o, 3));
+	}
+}
+
+const struct nt_top_drops *nt_replay_drops(const struct nt_replay *p)
+{
+	return &p->drops;
+}
+
 /* An empty line ends the recording when only empty lines follow it. */
 static int at_end(struct nt_replay *p, struct nt_err *err)
 {
@@ -920,6 +1125,7 @@ int nt_replay_next(struct nt_replay *p, struct nt_host *host,
 	ret = check_sample(p, obj, &s, err);
 	if (!ret) {
 		apply_deltas(p, s.d);
+		apply_drops(p, &s);
 		if (s.l)
 			ret = apply_listeners(p, s.l, err);
 	}

@@ -9,7 +9,10 @@
  *            snapshot document (model/snapshot.h) printed compact
  *   line 2+  {"t":MONO_NS,"w":REALTIME_NS,"u":UPTIME_NS,"d":[GAP,DELTA,...]}
  *            (plus "L":[[FAMILY,"ADDR",PORT,ACCEPT_QUEUE,BACKLOG],...] when
- *            the listening sockets changed)
+ *            the listening sockets changed; "R":[["REASON","LOCATION",
+ *            "DEVICE",COUNT],...] and "Ro":OTHER, the drop-reason pane's
+ *            rows since the line before, on every line while drop
+ *            reasons are counted; "Ru":"WHY" once when they cannot be)
  *
  * Every counter of a host (link stats, qdisc stats, softnet, the interrupt
  * and softirq cells, snmp, sockstat and driver counters) has a place in one
@@ -38,6 +41,7 @@
 #include <stdio.h>
 
 #include "model/host.h"
+#include "sample/frame.h"
 #include "util/err.h"
 
 #define NT_RECORDING_VERSION 1
@@ -77,6 +81,12 @@ int nt_recorder_open(struct nt_recorder **out, const char *path,
 int nt_recorder_write(struct nt_recorder *r, const struct nt_host *host,
 		      const struct nt_counter_vec *vec, struct nt_err *err);
 
+/**
+ * nt_recorder_drops() - the drop-reason rows the next writes include
+ * @d: kept by pointer and read at each write; NULL: none (the default)
+ */
+void nt_recorder_drops(struct nt_recorder *r, const struct nt_top_drops *d);
+
 /** nt_recorder_close() - flush and close.  Return: 0 or -errno */
 int nt_recorder_close(struct nt_recorder *r, struct nt_err *err);
 
@@ -108,6 +118,14 @@ int nt_replay_open(struct nt_replay **out, const char *path,
  */
 int nt_replay_next(struct nt_replay *p, struct nt_host *host,
 		   const struct nt_counter_vec *vec, struct nt_err *err);
+
+/**
+ * nt_replay_drops() - the drop-reason rows of the sample read last
+ *
+ * State OFF for a recording without them (older recordings); UNAVAILABLE
+ * from the line that said why on.
+ */
+const struct nt_top_drops *nt_replay_drops(const struct nt_replay *p);
 
 void nt_replay_close(struct nt_replay *p);
 

@@ -34,7 +34,7 @@
 #include "sys/rtstats.h"
 #include "sys/sockdiag.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util/array.h"
 
 #define PF_FIRST_SIZE	16384		/* a /proc buffer's first size */
 #define PF_ROOM		4096		/* least room left for one read */

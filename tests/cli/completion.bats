@@ -92,8 +92,8 @@ complete_words() {
 
 @test "every finding id the checks emit is documented in nettune-checks.7" {
 	top=$BATS_TEST_DIRNAME/../..
-	ids=$(grep -ho '"\(softnet\|nic\|irq\|rps\|qdisc\|tcp\|udp\|conntrack\|config\)\.[a-z_]*"' \
-		"$top"/lib/audit/check_*.c | tr -d '"' | grep -vxE 'irq\.affinity|rps\.(cpus|flow_cnt)' | sort -u)
+	ids=$(grep -ho '"\(softnet\|nic\|irq\|rps\|qdisc\|tcp\|udp\|conntrack\|config\|drops\)\.[a-z_]*"' \
+		"$top"/lib/audit/check_*.c "$top"/lib/audit/reasons.c | tr -d '"' | grep -vxE 'irq\.affinity|rps\.(cpus|flow_cnt)' | sort -u)
 	[ -n "$ids" ] || fail "no finding ids found in lib/audit"
 	for id in $ids; do
 		grep -qx "\.SS $id" "$top/man/nettune-checks.7" || fail "$id not in nettune-checks.7"

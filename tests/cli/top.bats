@@ -48,7 +48,7 @@ last_frame() {
 
 @test "bad usage: one line naming the option, exit 3" {
 	for args in "-d 0" "-d abc" "-d 1e3" "-n 0" "-n x" "--sort size" \
-		    "--panes 5" "--panes ''" "--speed 2" "--bogus" "extra" \
+		    "--panes 6" "--panes ''" "--speed 2" "--bogus" "extra" \
 		    "--record a --replay b" "--replay a -d 2" "--replay a --root /"; do
 		eval "run --separate-stderr \"\$NETTUNE\" top -b $args"
 		[ "$status" -eq 3 ] || fail "top -b $args: status $status"

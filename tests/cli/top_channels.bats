@@ -122,7 +122,7 @@ sane() {
 	local n counts=()
 	for n in 2 12; do
 		channels rx 2
-		WRAP="valgrind --tool=memcheck --error-exitcode=9" start_top
+		WRAP="valgrind --tool=memcheck --error-exitcode=9 --suppressions=$BATS_TEST_DIRNAME/../valgrind/libbpf.supp" start_top
 		look
 		look
 		channels rx 4

@@ -16,6 +16,7 @@
 #include "collect.h"
 #include "loop.h"
 #include "../nettune.h"
+#include "sample/dropsample.h"
 #include "sample/rate.h"
 #include "sample/record.h"
 #include "sample/sampler.h"
@@ -31,6 +32,8 @@ struct top_ctl {
 	bool pending;			/* replay: slot[cur ^ 1] holds the next */
 
 	struct nt_sampler *sampler;
+	struct nt_drop_sampler *drops;	/* NULL: drop reasons not counted */
+	struct nt_top_drops dslot[2];	/* the drop reasons of each slot */
 	struct nt_replay *replay;
 	struct nt_recorder *recorder;
 
@@ -49,12 +52,42 @@ struct top_ctl {
 
 /* Sources ---------------------------------------------------------------- */
 
+/*
+ * The drop-reason aggregator, attached before the first look so the first
+ * frame's drops are those since it.  When it cannot be, top carries on
+ * without the pane's rows, says why once on stderr (batch text) and in
+ * the pane (the view, JSON frames).
+ */
+static void open_drops(struct top_ctl *c)
+{
+	struct nt_err err = { 0 };
+	const char *why = err.msg;
+
+	if (c->o->no_drop_reasons ||
+	    (c->o->root && strcmp(c->o->root, "/")))
+		return;
+	if (!nt_drop_sampler_open(&c->drops, &err))
+		return;
+	c->drops = NULL;
+	if (!strncmp(why, "drops: ", 7))
+		why += 7;
+	for (int i = 0; i < 2; i++) {
+		c->dslot[i].state = NT_TOP_DROPS_UNAVAILABLE;
+		snprintf(c->dslot[i].why, sizeof(c->dslot[i].why), "%.*s",
+			 (int)sizeof(c->dslot[i].why) - 1, why);
+	}
+	if (c->o->batch && !c->o->json)
+		fprintf(stderr, "nettune: top: drop reasons unavailable, "
+			"showing the rest: %s\n", c->dslot[0].why);
+}
+
 static int open_live(struct top_ctl *c)
 {
 	const unsigned int flags = NT_COLLECT_DRIVER_STATS | NT_COLLECT_SOCKETS;
 	struct nt_collect_opts opts = { .root = c->o->root, .flags = flags };
 	int ret;
 
+	open_drops(c);
 	ret = nt_collect(&c->slot[0], &opts, &c->err);
 	if (!ret)
 		ret = nt_sample_shape(&c->slot[0]);
@@ -95,6 +128,8 @@ static int open_source(struct top_ctl *c)
 				       &c->err);
 		if (ret)
 			return ret;
+		if (c->drops || c->dslot[0].state != NT_TOP_DROPS_OFF)
+			nt_recorder_drops(c->recorder, &c->dslot[1]);
 	}
 	return nt_top_frame_init(&c->frame, &c->slot[0]);
 }
@@ -107,13 +142,24 @@ static int take_sample(struct top_ctl *c)
 {
 	int next = c->cur ^ 1, ret;
 
-	if (c->replay)
-		return nt_replay_next(c->replay, &c->slot[next], &c->vec[next],
-				      &c->err);
+	if (c->replay) {
+		ret = nt_replay_next(c->replay, &c->slot[next], &c->vec[next],
+				     &c->err);
+		if (ret == 1)
+			c->dslot[next] = *nt_replay_drops(c->replay);
+		return ret;
+	}
 	ret = nt_sampler_read(c->sampler, &c->slot[next], &c->err);
-	if (!ret && c->recorder)
+	if (!ret && c->drops)
+		ret = nt_drop_sampler_read(c->drops, &c->slot[next],
+					   &c->dslot[next], &c->err);
+	if (!ret && c->recorder) {
+		nt_recorder_drops(c->recorder, c->drops ||
+				  c->dslot[next].state != NT_TOP_DROPS_OFF ?
+				  &c->dslot[next] : NULL);
 		ret = nt_recorder_write(c->recorder, &c->slot[next],
 					&c->vec[next], &c->err);
+	}
 	return ret ? ret : 1;
 }
 
@@ -144,6 +190,7 @@ static int make_frame(struct top_ctl *c)
 
 	c->frame.sort = c->vs.sort;
 	nt_top_frame_fill(&c->frame, prev, cur);
+	nt_top_frame_drops(&c->frame, &c->dslot[c->cur]);
 	nt_findings_reset(&c->findings);
 	if (nt_audit_run(&in, &c->findings))
 		return nt_err_set(&c->err, ENOMEM, "top: out of memory");
@@ -430,6 +477,7 @@ static void ctl_free(struct top_ctl *c)
 	if (c->recorder && nt_recorder_close(c->recorder, &c->err) && !c->err.code)
 		c->err.code = EIO;
 	nt_sampler_close(c->sampler);
+	nt_drop_sampler_close(c->drops);
 	nt_replay_close(c->replay);
 	for (int i = 0; i < 2; i++) {
 		nt_counter_vec_free(&c->vec[i]);

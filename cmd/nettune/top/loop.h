@@ -28,6 +28,7 @@ struct top_opts {
 	const char *root;		/* --root DIR */
 	bool step;			/* --step: a sample per line of stdin */
 	enum nt_top_sort sort;		/* --sort */
+	bool no_drop_reasons;		/* --no-drop-reasons */
 	struct nt_top_show show;	/* --expand, --hide-idle, --panes */
 };
 

@@ -2,7 +2,7 @@
 /*
  * nettune top [-d S | --step] [-b] [-n N] [--json] [--record FILE | --replay FILE
  *             [--speed X]] [--root DIR] [--sort KEY] [--panes LIST]
- *             [--expand] [--hide-idle]
+ *             [--expand] [--hide-idle] [--no-drop-reasons]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,11 +23,12 @@ static void top_help(void)
 	puts("Usage: nettune top [-d S | --step] [-b [-n N] [--json]]\n"
 	     "         [--record FILE | --replay FILE [--speed X]]\n"
 	     "         [--root DIR] [--sort KEY] [--panes LIST]\n"
-	     "         [--expand] [--hide-idle]\n"
+	     "         [--expand] [--hide-idle] [--no-drop-reasons]\n"
 	     "\n"
 	     "Show where packets die right now: drops per second per\n"
 	     "CPU (softnet backlog, squeeze), NIC and queue, qdisc and\n"
-	     "socket, with the worst finding of the audit on top.\n"
+	     "socket, the reasons the kernel gives for its drops, with\n"
+	     "the worst finding of the audit on top.\n"
 	     "\n"
 	     "  -d, --delay S      seconds between samples, 0.1 to 3600\n"
 	     "                     (default 1)\n"
@@ -48,14 +49,17 @@ static void top_help(void)
 	     "                     tree); netlink counters unknown\n"
 	     "  -s, --sort KEY     drops (default), traffic or name\n"
 	     "  -p, --panes LIST   panes to show, digits of 1 cpu,\n"
-	     "                     2 nic, 3 qdisc, 4 sockets (default\n"
-	     "                     1234)\n"
+	     "                     2 nic, 3 qdisc, 4 sockets, 5 drop\n"
+	     "                     reasons (default 12345)\n"
 	     "  -e, --expand       a row per NIC queue\n"
 	     "  -z, --hide-idle    leave out idle CPUs, NICs, qdiscs\n"
+	     "      --no-drop-reasons  do not count the kernel's drop\n"
+	     "                     reasons (counted by default on this\n"
+	     "                     host: needs CAP_BPF and CAP_PERFMON)\n"
 	     "  -h, --help         this help\n"
 	     "\n"
 	     "Keys: q quit, p pause, space refresh now, + and - change\n"
-	     "the interval, s next sort key, 1-4 show or hide a pane,\n"
+	     "the interval, s next sort key, 1-5 show or hide a pane,\n"
 	     "e queues, z idle rows, h help.\n"
 	     "\n"
 	     "Exit status: 0 done (q, SIGINT, SIGTERM, -n frames, end\n"
@@ -125,7 +129,7 @@ static int parse_panes(const char *s, struct nt_top_show *show)
 		show->pane[*p - '1'] = true;
 	}
 	if (!*s)
-		return nt_usage_error("top", "--panes: expected digits 1 to 4");
+		return nt_usage_error("top", "--panes: expected digits 1 to 5");
 	return 0;
 }
 
@@ -155,7 +159,8 @@ static int check_combination(const struct top_opts *o, bool speed_set,
 
 static int parse(int argc, char **argv, struct top_opts *o)
 {
-	enum { OPT_RECORD = 256, OPT_REPLAY, OPT_SPEED, OPT_STEP };
+	enum { OPT_RECORD = 256, OPT_REPLAY, OPT_SPEED, OPT_STEP,
+	       OPT_NO_DROP_REASONS };
 	static const struct option longopts[] = {
 		{ "delay",      required_argument, NULL, 'd' },
 		{ "batch",      no_argument,       NULL, 'b' },
@@ -170,6 +175,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 		{ "panes",      required_argument, NULL, 'p' },
 		{ "expand",     no_argument,       NULL, 'e' },
 		{ "hide-idle",  no_argument,       NULL, 'z' },
+		{ "no-drop-reasons", no_argument,  NULL, OPT_NO_DROP_REASONS },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ 0 }
 	};
@@ -199,6 +205,7 @@ static int parse(int argc, char **argv, struct top_opts *o)
 		case 'p': ret = parse_panes(optarg, &o->show); break;
 		case 'e': o->show.expand = true; break;
 		case 'z': o->show.hide_idle = true; break;
+		case OPT_NO_DROP_REASONS: o->no_drop_reasons = true; break;
 		case 'h': top_help(); return -1;
 		default: return NT_EXIT_FAIL;	/* NT_OPT_BAD: reported */
 		}

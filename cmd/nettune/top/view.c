@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The ncurses view of `nettune top`: a three-line header, the four panes
- * (CPU, NIC, qdisc, Sockets) sharing the rest of the screen, and a status
+ * The ncurses view of `nettune top`: a three-line header, the five panes
+ * (CPU, NIC, qdisc, Sockets, Drop reasons) sharing the rest of the screen, and a status
  * line with the keys.  Every line is formatted into a stack buffer and cut
  * to the screen width, so drawing allocates nothing of its own and never
  * wraps.
@@ -21,6 +21,7 @@
 #include "audit/audit.h"
 #include "util/str.h"
 #include "view.h"
+#include "util/array.h"
 
 #define HDR_LINES	3	/* host line, totals line, worst finding */
 #define LINE_LEN	1024	/* longest line drawn */
@@ -218,7 +219,7 @@ static const struct col cpu_cols[] = {
 	{ "RPS/s",       7, 2, false },
 	{ "NICIRQ/s",    8, 1, false },
 };
-#define CPU_COLS	(int)(sizeof(cpu_cols) / sizeof(cpu_cols[0]))
+#define CPU_COLS	(int)ARRAY_SIZE(cpu_cols)
 
 static void cpu_cell(const void *row, int i, char *buf, size_t len)
 {
@@ -278,7 +279,7 @@ static const struct col nic_cols[] = {
 	{ "DRVDROP/s",   9, 4, false },
 	{ "RING_RX",     11, 3, false },
 };
-#define NIC_COLS	(int)(sizeof(nic_cols) / sizeof(nic_cols[0]))
+#define NIC_COLS	(int)ARRAY_SIZE(nic_cols)
 
 static void nic_cell(const void *row, int i, char *buf, size_t len)
 {
@@ -321,7 +322,7 @@ static const struct col queue_cols[] = {
 	{ "", 10, 3, true },	/* "tx/s 2.1k" */
 	{ "", 13, 0, true },	/* "drops/s 0" */
 };
-#define QUEUE_COLS	(int)(sizeof(queue_cols) / sizeof(queue_cols[0]))
+#define QUEUE_COLS	(int)ARRAY_SIZE(queue_cols)
 
 static void queue_cell(const void *row, int i, char *buf, size_t len)
 {
@@ -399,7 +400,7 @@ static const struct col qdisc_cols[] = {
 	{ "BACKLOG",      8, 1, false },
 	{ "QLEN",         5, 1, false },
 };
-#define QDISC_COLS	(int)(sizeof(qdisc_cols) / sizeof(qdisc_cols[0]))
+#define QDISC_COLS	(int)ARRAY_SIZE(qdisc_cols)
 
 static void qdisc_cell(const void *row, int i, char *buf, size_t len)
 {
@@ -456,14 +457,14 @@ static const struct sock_counter sock_counters[] = {
 };
 #undef SOCK
 #define SOCK_COUNTERS \
-	(int)(sizeof(sock_counters) / sizeof(sock_counters[0]))
+	(int)ARRAY_SIZE(sock_counters)
 
 static const struct col listen_cols[] = {
 	{ "LISTEN",  40, 0, true },
 	{ "ACCEPTQ", 7, 0, false },
 	{ "BACKLOG", 7, 0, false },
 };
-#define LISTEN_COLS	(int)(sizeof(listen_cols) / sizeof(listen_cols[0]))
+#define LISTEN_COLS	(int)ARRAY_SIZE(listen_cols)
 
 static void listen_cell(const void *row, int i, char *buf, size_t len)
 {
@@ -504,6 +505,37 @@ static size_t sock_rows(const struct nt_top_frame *f)
 {
 	return f->sock.have_listeners && f->sock.n_worst ?
 	       f->sock.n_worst : 1;
+}
+
+/* ---- Drop-reason pane ---- */
+
+static const struct col reason_cols[] = {
+	{ "REASON",   24, 0, true },
+	{ "PER_S",    7, 0, false },
+	{ "DEVICE",   15, 1, true },
+	{ "LOCATION", 32, 2, true },
+	{ "COUNT",    9, 3, false },
+};
+#define REASON_COLS	(int)ARRAY_SIZE(reason_cols)
+
+static void reason_cell(const void *row, int i, char *buf, size_t len)
+{
+	const struct nt_top_reason *r = row;
+
+	switch (i) {
+	case 0: snprintf(buf, len, "%s", r->reason); break;
+	case 1: cell_rate(buf, len, r->per_s); break;
+	case 2: snprintf(buf, len, "%s", r->device[0] ? r->device : "-"); break;
+	case 3: snprintf(buf, len, "%s", r->location); break;
+	default: cell_rate(buf, len, (double)r->count); break;
+	}
+}
+
+/* the rows, or one line saying why there are none */
+static size_t reason_rows(const struct nt_top_frame *f)
+{
+	return f->drops.state == NT_TOP_DROPS_ON && f->drops.n ?
+	       f->drops.n : 1;
 }
 
 /* ---- sharing the screen ---- */
@@ -735,6 +767,35 @@ static int draw_sockets(struct nt_view *v, const struct nt_top_frame *f,
 	return y;
 }
 
+static int draw_reasons(struct nt_view *v, const struct nt_top_frame *f,
+			int y, const struct pane_fit *p)
+{
+	unsigned int mask = fit_cols(reason_cols, REASON_COLS, COLS);
+	const struct nt_top_drops *d = &f->drops;
+	char info[96], line[LINE_LEN], r[16];
+
+	snprintf(info, sizeof(info), "  %zu reasons, others %s/s", d->n,
+		 fmt_rate(r, sizeof(r), d->other_per_s));
+	pane_title(v, y++, "Drop reasons (5)",
+		   d->state == NT_TOP_DROPS_ON ? info : "", p->want - p->got);
+	y = draw_table_head(v, y, reason_cols, REASON_COLS, mask);
+	if (!p->got || !row_fits(y))
+		return y;
+	if (d->state != NT_TOP_DROPS_ON || !d->n) {
+		snprintf(line, sizeof(line), "%s%s",
+			 d->state == NT_TOP_DROPS_ON ? "no drops" :
+			 d->state == NT_TOP_DROPS_OFF ? "not counted" :
+			 "unavailable: ",
+			 d->state == NT_TOP_DROPS_UNAVAILABLE ? d->why : "");
+		put(y, 0, v->a_dim, line);
+		return y + 1;
+	}
+	for (size_t i = 0; i < d->n && i < p->got && row_fits(y); i++)
+		y = draw_row(v, y, reason_cols, REASON_COLS, mask,
+			     reason_cell, &d->v[i], d->v[i].count > 0);
+	return y;
+}
+
 static void draw_panes(struct nt_view *v, const struct nt_top_frame *f,
 		       const struct nt_view_state *st)
 {
@@ -750,6 +811,7 @@ static void draw_panes(struct nt_view *v, const struct nt_top_frame *f,
 	p[NT_PANE_QDISC].want = qdisc_rows(f, st);
 	p[NT_PANE_SOCK].want = sock_rows(f);
 	p[NT_PANE_SOCK].fixed += sock_grid_lines();
+	p[NT_PANE_DROPS].want = reason_rows(f);
 	share_rows(p, LINES - HDR_LINES - 1);
 
 	if (p[NT_PANE_CPU].shown)
@@ -759,7 +821,9 @@ static void draw_panes(struct nt_view *v, const struct nt_top_frame *f,
 	if (p[NT_PANE_QDISC].shown)
 		y = draw_qdiscs(v, f, st, y, &p[NT_PANE_QDISC]);
 	if (p[NT_PANE_SOCK].shown)
-		draw_sockets(v, f, y, &p[NT_PANE_SOCK]);
+		y = draw_sockets(v, f, y, &p[NT_PANE_SOCK]);
+	if (p[NT_PANE_DROPS].shown)
+		draw_reasons(v, f, y, &p[NT_PANE_DROPS]);
 }
 
 /* ---- header, status line, help ---- */
@@ -863,14 +927,14 @@ static void draw_status(struct nt_view *v)
 {
 	static const char *const keys[] = {
 		"q quit  p pause  space refresh  +/- interval  s sort  "
-		"1-4 panes  e queues  z idle  h help",
-		"q quit p pause spc refresh +/- interval s sort 1-4 panes "
+		"1-5 panes  e queues  z idle  h help",
+		"q quit p pause spc refresh +/- interval s sort 1-5 panes "
 		"e queues z idle h help",
-		"q p spc +/- s 1-4 e z h:help",
+		"q p spc +/- s 1-5 e z h:help",
 	};
 	size_t i = 0;
 
-	while (i < sizeof(keys) / sizeof(keys[0]) - 1 &&
+	while (i < ARRAY_SIZE(keys) - 1 &&
 	       (int)strlen(keys[i]) > COLS)
 		i++;
 	put_line(LINES - 1, v->a_status, keys[i]);
@@ -886,12 +950,13 @@ static void draw_help(struct nt_view *v)
 		"space     take a sample now",
 		"+ -       interval x2 or /2 (0.1 to 60 s)",
 		"s         next sort: drops, traffic, name",
-		"1 2 3 4   show or hide CPU, NIC, qdisc, Sockets",
+		"1 2 3 4 5 show or hide CPU, NIC, qdisc, Sockets,",
+		"          Drop reasons",
 		"e         a row per NIC queue, or not",
 		"z         hide or show idle rows",
 		"h         close this help",
 	};
-	const int n = sizeof(text) / sizeof(text[0]);
+	const int n = ARRAY_SIZE(text);
 	int w = 58, h = n + 4;
 	int y0, x0;
 
@@ -994,7 +1059,7 @@ static enum nt_view_action apply_key(struct nt_view_state *st, int ch)
 	case 's': case 'S':
 		st->sort = (st->sort + 1) % NT_SORT_COUNT;
 		return NT_VIEW_SORT;
-	case '1': case '2': case '3': case '4':
+	case '1': case '2': case '3': case '4': case '5':
 		st->show.pane[ch - '1'] = !st->show.pane[ch - '1'];
 		return NT_VIEW_REDRAW;
 	case 'e': case 'E':
