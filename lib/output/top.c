@@ -8,12 +8,14 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "audit/audit.h"
 #include "output/top.h"
+#include "util/json.h"
 
 #define TEXT_COLS	120
 #define DROP_MARK	" <"
@@ -463,56 +465,6 @@ struct jw {
 	bool first;
 };
 
-/* Length of the valid UTF-8 sequence at @s, 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned int min, cp;
-
-	if (*s < 0x80)
-		return 1;
-	if ((*s & 0xe0) == 0xc0)
-		n = 2, min = 0x80, cp = *s & 0x1f;
-	else if ((*s & 0xf0) == 0xe0)
-		n = 3, min = 0x800, cp = *s & 0x0f;
-	else if ((*s & 0xf8) == 0xf0)
-		n = 4, min = 0x10000, cp = *s & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* @s as a JSON string; bytes that are not UTF-8 become U+FFFD. */
-static void j_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', out);
-	while (*p) {
-		size_t n = utf8_len(p);
-
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', out);
-			fputc(*p++, out);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(out, "\\u%04x", *p++);
-		} else if (!n) {
-			fputs("\\ufffd", out);
-			p++;
-		} else {
-			fwrite(p, 1, n, out);
-			p += n;
-		}
-	}
-	fputc('"', out);
-}
 
 static void j_key(struct jw *w, const char *key)
 {
@@ -520,7 +472,7 @@ static void j_key(struct jw *w, const char *key)
 		fputc(',', w->out);
 	w->first = false;
 	if (key) {
-		j_string(w->out, key);
+		nt_json_put_string(w->out, key, SIZE_MAX);
 		fputc(':', w->out);
 	}
 }
@@ -541,7 +493,7 @@ static void j_close(struct jw *w, char c)
 static void j_str(struct jw *w, const char *key, const char *s)
 {
 	j_key(w, key);
-	j_string(w->out, s);
+	nt_json_put_string(w->out, s, SIZE_MAX);
 }
 
 static void j_bool(struct jw *w, const char *key, bool v)

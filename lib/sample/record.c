@@ -343,23 +343,6 @@ int nt_recorder_open(struct nt_recorder **out, const char *path,
 	return 0;
 }
 
-/* @s as a JSON string; the kernel's numeric addresses need no escapes. */
-static void put_string(FILE *fp, const char *s, size_t max)
-{
-	fputc('"', fp);
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
-
 /* ,"L":[[FAMILY,"ADDR",PORT,ACCEPT_QUEUE,BACKLOG],...] */
 static void put_listeners(FILE *fp, const struct nt_listener *v, size_t n)
 {
@@ -368,7 +351,7 @@ static void put_listeners(FILE *fp, const struct nt_listener *v, size_t n)
 		fprintf(fp, "%s[%d,", i ? "," : "",
 			v[i].family == AF_INET6 ? 6 : 4);
 		/* one byte short of the field: the replay needs a NUL */
-		put_string(fp, v[i].addr, sizeof(v[i].addr) - 1);
+		nt_json_put_string(fp, v[i].addr, sizeof(v[i].addr) - 1);
 		fprintf(fp, ",%u,%" PRIu32 ",%" PRIu32 "]", v[i].port,
 			v[i].accept_queue, v[i].backlog);
 	}
@@ -444,7 +427,7 @@ static void put_drops(struct nt_recorder *r)
 
 	if (d->state == NT_TOP_DROPS_UNAVAILABLE && !r->said_why) {
 		fputs(",\"Ru\":", r->fp);
-		put_string(r->fp, d->why, sizeof(d->why) - 1);
+		nt_json_put_string(r->fp, d->why, sizeof(d->why) - 1);
 		r->said_why = true;
 	}
 	if (d->state != NT_TOP_DROPS_ON)
@@ -454,11 +437,11 @@ static void put_drops(struct nt_recorder *r)
 		const struct nt_top_reason *v = &d->v[i];
 
 		fputs(i ? ",[" : "[", r->fp);
-		put_string(r->fp, v->reason, sizeof(v->reason) - 1);
+		nt_json_put_string(r->fp, v->reason, sizeof(v->reason) - 1);
 		fputc(',', r->fp);
-		put_string(r->fp, v->location, sizeof(v->location) - 1);
+		nt_json_put_string(r->fp, v->location, sizeof(v->location) - 1);
 		fputc(',', r->fp);
-		put_string(r->fp, v->device, sizeof(v->device) - 1);
+		nt_json_put_string(r->fp, v->device, sizeof(v->device) - 1);
 		fprintf(r->fp, ",%" PRIu64 "]", v->count);
 	}
 	fputc(']', r->fp);

@@ -124,3 +124,54 @@ int nt_json_parse(const char *name, const char *text, size_t len,
 	return nt_err_set(err, EINVAL, "%s: not valid JSON: %s at offset %zu",
 			  name, why, end);
 }
+
+/* Length of the valid UTF-8 sequence at @s, 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned int min, cp;
+
+	if (*s < 0x80)
+		return 1;
+	if ((*s & 0xe0) == 0xc0)
+		n = 2, min = 0x80, cp = *s & 0x1f;
+	else if ((*s & 0xf0) == 0xe0)
+		n = 3, min = 0x800, cp = *s & 0x0f;
+	else if ((*s & 0xf8) == 0xf0)
+		n = 4, min = 0x10000, cp = *s & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void nt_json_put_string(FILE *out, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strnlen(s, max);
+
+	fputc('"', out);
+	while (p < end) {
+		size_t n = utf8_len(p);
+
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', out);
+			fputc(*p++, out);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			fprintf(out, "\\u%04x", *p++);
+		} else if (!n || p + n > end) {
+			fputs("\\ufffd", out);
+			p++;
+		} else {
+			fwrite(p, 1, n, out);
+			p += n;
+		}
+	}
+	fputc('"', out);
+}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -97,5 +98,16 @@ struct json_object *nt_json_time(int64_t ns);
  */
 int nt_json_parse(const char *name, const char *text, size_t len,
 		  struct json_object **obj, struct nt_err *err);
+
+/**
+ * nt_json_put_string() - write @s as a JSON string, quotes included
+ * @out: stream
+ * @s: the text; at most @max bytes of it (SIZE_MAX: up to its NUL)
+ *
+ * The one string escaper of the hand-written JSON (top's frames, the
+ * recordings): quote, backslash and control bytes escaped, bytes that are
+ * not UTF-8 written as U+FFFD.  Allocates nothing.
+ */
+void nt_json_put_string(FILE *out, const char *s, size_t max);
 
 #endif

@@ -36,23 +36,6 @@ mask() {
 	echo $((16#${m:-0}))
 }
 
-# Everything these tests may change, as the standard tools print it.
-host_state() {
-	local k
-	for k in net.core.somaxconn net.ipv4.tcp_rmem net.ipv4.tcp_wmem; do
-		printf '%s=%s\n' "$k" "$(sc "$k")"
-	done
-	nt_in "$NS" ethtool -l nt0
-	nt_in "$NS" ethtool -l nt1
-	nt_in "$NS" sh -c '
-		for f in /sys/class/net/nt*/queues/*/rps_cpus \
-			 /sys/class/net/nt*/queues/*/rps_flow_cnt \
-			 /sys/class/net/nt*/queues/*/xps_cpus \
-			 /sys/class/net/nt*/tx_queue_len; do
-			printf "%s=%s\n" "$f" "$(cat "$f")"
-		done'
-	nt_in "$NS" tc -d qdisc show
-}
 
 write_channels_profile() {
 	cat >"$T/ch.conf" <<-EOF
@@ -74,7 +57,7 @@ write_channels_profile() {
 	need_cpus
 	nt_in "$NS" ethtool -L nt0 rx 1 tx 1
 	write_channels_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 
 	run nt apply "$T/ch.conf" --dry-run --state-dir "$D"
 	assert_success
@@ -108,7 +91,7 @@ write_channels_profile() {
 
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 @test "channels lowered: the queues that stay get their masks, rollback gives the old queues back" {
@@ -116,7 +99,7 @@ write_channels_profile() {
 	nt_in "$NS" ethtool -L nt0 rx 4 tx 4
 	nt_in "$NS" sh -c 'echo 1 > /sys/class/net/nt0/queues/rx-0/rps_cpus'
 	write_channels_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 
 	run nt apply "$T/ch.conf" --yes --state-dir "$D"
 	assert_success
@@ -129,7 +112,7 @@ write_channels_profile() {
 
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	assert_equal "$(mask nt0 rx-0 rps_cpus)" 1
 }
 
@@ -137,7 +120,7 @@ write_channels_profile() {
 	need_cpus
 	nt_in "$NS" ethtool -L nt0 rx 1 tx 1
 	write_channels_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 
 	run nt recommend "$T/ch.conf" -o "$T/plan.json"
 	assert_success
@@ -158,7 +141,7 @@ write_channels_profile() {
 	assert_success
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 # ---- bounds ------------------------------------------------------------------
@@ -181,7 +164,7 @@ write_channels_profile() {
 @test "a vector with one field below the host's: that field is kept, the others raised" {
 	nt_in "$NS" sysctl -qw net.ipv4.tcp_rmem="4096 65536 33554432"
 	printf '[sysctl]\nnet.ipv4.tcp_rmem = 4096 131072 16777216\n' >"$T/v.conf"
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run nt recommend "$T/v.conf" --json
 	assert_success
 	assert_equal "$(jq -r '.changes[0].target' <<<"$output")" "4096 131072 33554432"
@@ -198,7 +181,7 @@ write_channels_profile() {
 	nt_in "$NS" sysctl -qw net.ipv4.tcp_rmem="4096 131072 33554432"
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 @test "'= N' lowers, '<= N' caps, '>= N' raises; a bound on a word is refused with FILE:LINE" {
@@ -292,7 +275,7 @@ SIZE_LIKE='["net.core.dev_weight", "net.core.flow_limit_table_len",
 		echo 64 > /sys/class/net/nt0/queues/rx-2/rps_flow_cnt
 		echo 1 > /sys/class/net/nt0/queues/tx-3/xps_cpus'
 	write_channels_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run nt apply "$T/ch.conf" --yes --state-dir "$D"
 	assert_success
 	assert_equal "$(nt_in "$NS" ethtool -l nt0 | awk '/Current/{c=1} c&&/^RX:/{print $2}')" 2
@@ -302,7 +285,7 @@ SIZE_LIKE='["net.core.dev_weight", "net.core.flow_limit_table_len",
 	assert_equal "$(jq -r '.[0].changes' <<<"$output")" 6
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	assert_equal "$(mask nt0 rx-3 rps_cpus)" 2
 	assert_equal "$(mask nt0 tx-3 xps_cpus)" 1
 }

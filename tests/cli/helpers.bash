@@ -70,3 +70,29 @@ for _ in range(count):
         pass
 ' "$2" "$3" "${4:-1000}"
 }
+
+# nt_ns_state NS: everything of the namespace an apply may touch, as the
+# standard tools print it, for byte-for-byte comparisons before and after:
+# every net.* sysctl (the conntrack entry count is a counter, not a
+# setting), channels, rings and features of nt0 and nt1, every queue's
+# RPS, flow table and XPS values, txqlen, the links, and the qdiscs with
+# their parameters.
+nt_ns_state() {
+	local ns=$1 dev
+	nt_in "$ns" sysctl -a -r '^net\.' 2>/dev/null |
+		grep -v -e '^net\.netfilter\.nf_conntrack_count ' | sort
+	for dev in nt0 nt1; do
+		nt_in "$ns" ethtool -l "$dev" 2>&1
+		nt_in "$ns" ethtool -g "$dev" 2>&1
+		nt_in "$ns" ethtool -k "$dev" 2>&1
+	done
+	nt_in "$ns" sh -c '
+		for f in /sys/class/net/nt*/queues/*/rps_cpus \
+			 /sys/class/net/nt*/queues/*/rps_flow_cnt \
+			 /sys/class/net/nt*/queues/*/xps_cpus \
+			 /sys/class/net/nt*/tx_queue_len; do
+			printf "%s=%s\n" "$f" "$(cat "$f" 2>&1)"
+		done'
+	nt_in "$ns" ip -o link show | sed 's/^[0-9]*: //; s/ link\/.*//'
+	nt_in "$ns" tc -d qdisc show
+}

@@ -43,23 +43,6 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-# Everything of the namespace an apply may touch, as the standard tools
-# print it: all net.* sysctls, channels, every queue's masks, txqlen, the
-# qdiscs with their parameters.  Compared byte for byte.
-full_state() {
-	nt_in "$NS" sysctl -a -r '^net\.' 2>/dev/null |
-		grep -v -e '^net\.netfilter\.nf_conntrack_count ' | sort
-	nt_in "$NS" ethtool -l nt0
-	nt_in "$NS" ethtool -l nt1
-	nt_in "$NS" sh -c '
-		for f in /sys/class/net/nt*/queues/*/rps_cpus \
-			 /sys/class/net/nt*/queues/*/rps_flow_cnt \
-			 /sys/class/net/nt*/queues/*/xps_cpus; do
-			printf "%s=%s\n" "$f" "$(cat "$f")"
-		done'
-	nt_in "$NS" ip -o link show | sed 's/^[0-9]*: //; s/ link\/.*//'
-	nt_in "$NS" tc -d qdisc show
-}
 
 write_profile() {
 	local cur cc a
@@ -113,14 +96,14 @@ journal_ok() {
 # steps: the writes of a complete apply (and its rollback restores all)
 count_steps() {
 	local before
-	before=$(full_state)
+	before=$(nt_ns_state "$NS")
 	run nt apply "$T/p.conf" --yes --state-dir "$D"
 	assert_success
 	STEPS=$(sed -n 's/^applied \([0-9]*\), .*/\1/p' <<<"$output")
 	[ "$STEPS" -ge 12 ] || fail "only $STEPS steps: $output"
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(full_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 # killed_at VAR N: apply with VAR=N; it must die of SIGKILL (in a shell of
@@ -138,14 +121,14 @@ killed_at() {
 sweep_rollback() {
 	local var=$1 n before restored=0
 	count_steps
-	before=$(full_state)
+	before=$(nt_ns_state "$NS")
 	for n in $(seq "$STEPS"); do
 		killed_at "$var" "$n"
 		assert_equal "$(journal_ok)" in-progress
 		run nt rollback --state-dir "$D"
 		assert_success
 		assert_equal "$(journal_ok)" rolled-back
-		assert_equal "$(full_state)" "$before"
+		assert_equal "$(nt_ns_state "$NS")" "$before"
 		restored=$((restored + 1))
 	done
 	echo "# $var: $STEPS steps tried, $restored restored" >&3
@@ -156,20 +139,20 @@ sweep_rollback() {
 sweep_second_apply() {
 	local var=$1 n before killed id refused=0
 	count_steps
-	before=$(full_state)
+	before=$(nt_ns_state "$NS")
 	for n in $(seq "$STEPS"); do
 		killed_at "$var" "$n"
-		killed=$(full_state)
+		killed=$(nt_ns_state "$NS")
 		id=$(nt history --state-dir "$D" --json | jq -r '.[-1].id')
 		run --separate-stderr nt apply "$T/p.conf" --yes --state-dir "$D"
 		assert_failure 3
 		assert_equal "${#stderr_lines[@]}" 1
 		assert_regex "$stderr" "journal $id: an earlier apply did not finish .* run nettune rollback $id"
-		assert_equal "$(full_state)" "$killed"
+		assert_equal "$(nt_ns_state "$NS")" "$killed"
 		assert_equal "$(journal_ok)" in-progress
 		run nt rollback --state-dir "$D"
 		assert_success
-		assert_equal "$(full_state)" "$before"
+		assert_equal "$(nt_ns_state "$NS")" "$before"
 		refused=$((refused + 1))
 	done
 	echo "# $var: $STEPS steps tried, $refused second applies refused, $refused restored" >&3

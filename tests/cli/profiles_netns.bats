@@ -28,30 +28,11 @@ teardown() {
 	nt_ns_destroy "$NS"
 }
 
-# Everything a profile may touch, as the standard tools print it.  The
-# conntrack entry count is a counter, not a setting.
-ns_state() {
-	nt_in "$NS" sysctl -a 2>/dev/null | grep '^net\.' |
-		grep -v '^net\.netfilter\.nf_conntrack_count '
-	for dev in nt0 nt1; do
-		nt_in "$NS" ethtool -l "$dev" 2>&1
-		nt_in "$NS" ethtool -g "$dev" 2>&1
-		nt_in "$NS" ethtool -k "$dev" 2>&1
-	done
-	nt_in "$NS" sh -c '
-		for f in /sys/class/net/nt*/queues/*/rps_cpus \
-			 /sys/class/net/nt*/queues/*/rps_flow_cnt \
-			 /sys/class/net/nt*/queues/*/xps_cpus \
-			 /sys/class/net/nt*/tx_queue_len; do
-			printf "%s=%s\n" "$f" "$(cat "$f" 2>&1)"
-		done'
-	nt_in "$NS" tc -d qdisc show
-}
 
 # apply_verify_rollback PROFILE
 apply_verify_rollback() {
 	local before
-	before=$(ns_state)
+	before=$(nt_ns_state "$NS")
 
 	run nt apply "$1" --yes --state-dir "$D"
 	assert_success
@@ -63,7 +44,7 @@ apply_verify_rollback() {
 
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(ns_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 # Size-like knobs: a plan may raise them, never lower them.

@@ -52,25 +52,6 @@ txqlen() {
 	nt_in "$NS" ip -j link show dev "$1" | jq -r '.[0].txqlen'
 }
 
-# Everything the tests may change, as the standard tools print it: compared
-# byte for byte before and after.
-host_state() {
-	local k
-	for k in net.core.somaxconn net.ipv4.tcp_rmem \
-		 net.ipv4.tcp_congestion_control; do
-		printf '%s=%s\n' "$k" "$(sc "$k")"
-	done
-	nt_in "$NS" ethtool -l nt0
-	nt_in "$NS" ethtool -l nt1
-	nt_in "$NS" sh -c '
-		for f in /sys/class/net/nt*/queues/*/rps_cpus \
-			 /sys/class/net/nt*/queues/*/rps_flow_cnt \
-			 /sys/class/net/nt*/queues/*/xps_cpus \
-			 /sys/class/net/nt*/tx_queue_len; do
-			printf "%s=%s\n" "$f" "$(cat "$f")"
-		done'
-	nt_in "$NS" tc qdisc show
-}
 
 # A congestion control the namespace offers other than the current one.
 other_cc() {
@@ -178,7 +159,7 @@ write_small_profile() {
 @test "apply a profile: every value reads back, verify, drift, rollback restores byte for byte" {
 	need_cpus
 	write_main_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	somax_before=$(sc net.core.somaxconn)
 
 	run nt recommend "$T/main.conf"
@@ -209,7 +190,7 @@ write_small_profile() {
 		jq -R . | jq -rs 'sort | join(",")')
 	assert_equal "$got" "$want"
 	# recommend changes nothing
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 
 	run nt apply "$T/main.conf" --yes --state-dir "$D"
 	assert_success
@@ -253,7 +234,7 @@ write_small_profile() {
 	run nt rollback --state-dir "$D"
 	assert_success
 	assert_output --partial "$id"
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	assert_equal "$(sc net.core.somaxconn)" "$somax_before"
 
 	run nt history --state-dir "$D" --json
@@ -271,7 +252,7 @@ write_small_profile() {
 	# nothing left to roll back; the host stays as it is
 	run nt rollback --state-dir "$D"
 	assert_failure 3
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 # ---- 2. saved plans ------------------------------------------------------
@@ -279,14 +260,14 @@ write_small_profile() {
 @test "recommend -o: apply applies exactly the plan; a host that changed since is refused" {
 	need_cpus
 	write_small_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 
 	run nt recommend "$T/small.conf" -o "$T/plan.json"
 	assert_success
 	assert_equal "$(jq -r '.nettune_plan' "$T/plan.json")" 1
 	assert_equal "$(jq -r '.profile' "$T/plan.json")" small
 	assert_equal "$(jq -r '.changes | length' "$T/plan.json")" 5
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 
 	run nt apply "$T/plan.json" --yes --state-dir "$D"
 	assert_success
@@ -303,16 +284,16 @@ write_small_profile() {
 
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 
 	# the host moves: the plan is stale
 	nt_in "$NS" sysctl -qw net.core.somaxconn=$((SOMAX + 7))
-	moved=$(host_state)
+	moved=$(nt_ns_state "$NS")
 	run --separate-stderr nt apply "$T/plan.json" --yes --state-dir "$D"
 	assert_failure 3
 	stderr_is_one_line
 	assert_regex "$stderr" "the host changed since the plan was made: sysctl net\.core\.somaxconn is $((SOMAX + 7)), the plan expected [0-9]+"
-	assert_equal "$(host_state)" "$moved"
+	assert_equal "$(nt_ns_state "$NS")" "$moved"
 	assert_equal "$(journal_count)" 1
 }
 
@@ -325,11 +306,11 @@ write_small_profile() {
 	assert_equal "$(mask "$(qfile nt1 rx-0 rps_cpus)")" 0
 	# someone enables RPS on CPU 0 by hand
 	nt_in "$NS" sh -c 'echo 1 > /sys/class/net/nt1/queues/rx-0/rps_cpus'
-	moved=$(host_state)
+	moved=$(nt_ns_state "$NS")
 	run --separate-stderr nt apply "$T/plan.json" --yes --state-dir "$D"
 	assert_failure 3
 	assert_regex "$stderr" "the host changed since the plan was made: rps\.cpus nt1 rx-0"
-	assert_equal "$(host_state)" "$moved"
+	assert_equal "$(nt_ns_state "$NS")" "$moved"
 	assert_equal "$(journal_count)" 0
 }
 
@@ -352,7 +333,7 @@ write_small_profile() {
 		  {knob: "channels.rx", subject: "nt0", current: $rx,
 		   target: "64", reason: "above the maximum"}
 		]}' >"$T/plan.json"
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 
 	run --separate-stderr nt apply "$T/plan.json" --yes --state-dir "$D"
 	assert_failure 3
@@ -363,7 +344,7 @@ write_small_profile() {
 	assert_line --regexp '^ +undone +sysctl +net\.core\.somaxconn '
 	assert_line --regexp '^ +undone +rps\.cpus +nt1 rx-0 '
 
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	assert_equal "$(sc net.core.somaxconn)" "$somax"
 	run nt history --state-dir "$D" --json
 	assert_success
@@ -374,7 +355,7 @@ write_small_profile() {
 	assert_failure 3
 	run nt rollback --state-dir "$D"
 	assert_failure 3
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 # ---- 4. kill -9 half-way ---------------------------------------------------
@@ -382,7 +363,7 @@ write_small_profile() {
 @test "apply killed with -9 half-way: rollback restores everything" {
 	need_cpus
 	write_small_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	NETTUNE_TEST_PAUSE=2 ip netns exec "$NS" "$NETTUNE" apply "$T/small.conf" \
 		--yes --state-dir "$D" >"$T/bg.out" 2>&1 3>&- &
 	BG=$!
@@ -405,7 +386,7 @@ write_small_profile() {
 
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	run nt history --state-dir "$D" --json
 	assert_equal "$(jq -r '.[0].state' <<<"$output")" rolled-back
 }
@@ -446,7 +427,7 @@ write_small_profile() {
 
 @test "apply without privilege: exit 3, one line about CAP_NET_ADMIN, nothing written" {
 	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run --separate-stderr nt_in "$NS" setpriv --reuid=nobody \
 		--regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
 		"$NETTUNE" apply many-connections --yes --state-dir "$D"
@@ -455,7 +436,7 @@ write_small_profile() {
 	stderr_is_one_line
 	assert_regex "$stderr" 'CAP_NET_ADMIN'
 	assert_regex "$stderr" 'root'
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	[ ! -e "$D" ]
 
 	# root without CAP_NET_ADMIN is refused the same way
@@ -465,7 +446,7 @@ write_small_profile() {
 	assert_failure 3
 	stderr_is_one_line
 	assert_regex "$stderr" 'CAP_NET_ADMIN'
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	[ ! -e "$D" ]
 }
 
@@ -475,7 +456,7 @@ write_small_profile() {
 # line "nettune: FILE:LINE: ...TEXT..." and change nothing.
 profile_error() {
 	local file=$1 line=$2 text=$3 before
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run --separate-stderr nt recommend "$file"
 	assert_failure 3
 	assert_equal "$output" ""
@@ -488,7 +469,7 @@ profile_error() {
 	stderr_is_one_line
 	assert_equal "${stderr:0:$((${#file} + ${#line} + 12))}" "nettune: $file:$line: "
 	assert_regex "$stderr" "$text"
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	[ ! -e "$D" ]
 }
 
@@ -512,7 +493,7 @@ profile_error() {
 @test "malformed profile: include cycle" {
 	printf '[main]\ninclude = cb.conf\n[sysctl]\nnet.core.somaxconn = 4321\n' >"$T/ca.conf"
 	printf '# b\n[main]\ninclude = ca.conf\n' >"$T/cb.conf"
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run --separate-stderr nt recommend "$T/ca.conf"
 	assert_failure 3
 	stderr_is_one_line
@@ -520,7 +501,7 @@ profile_error() {
 	run --separate-stderr nt apply "$T/ca.conf" --yes --state-dir "$D"
 	assert_failure 3
 	assert_equal "$stderr" "nettune: $T/cb.conf:3: include cycle: ca.conf -> cb.conf -> ca.conf"
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	[ ! -e "$D" ]
 }
 
@@ -581,33 +562,33 @@ profile_error() {
 @test "apply without a terminal and without --yes: exit 3 asking for --yes, nothing written" {
 	need_cpus
 	write_small_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run --separate-stderr nt apply "$T/small.conf" --state-dir "$D" </dev/null
 	assert_failure 3
 	stderr_is_one_line
 	assert_regex "$stderr" '--yes'
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	[ ! -e "$D" ]
 }
 
 @test "apply --dry-run prints the plan and writes nothing" {
 	need_cpus
 	write_small_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run nt apply "$T/small.conf" --dry-run --state-dir "$D"
 	assert_success
 	assert_line --regexp '^sysctl +net\.core\.somaxconn +[0-9]+ +'"$SOMAX"' '
 	assert_line --regexp '^rps\.cpus +nt1 rx-1 '
 	assert_line "5 changes from profile small"
 	refute_output --partial applied
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 	[ ! -e "$D" ]
 }
 
 @test "apply --persist writes sysctl.d and the active profile under NETTUNE_SYSCONFDIR" {
 	need_cpus
 	write_small_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	mkdir "$T/etc"
 	run env NETTUNE_SYSCONFDIR="$T/etc" ip netns exec "$NS" "$NETTUNE" \
 		apply "$T/small.conf" --yes --persist --state-dir "$D"
@@ -628,13 +609,13 @@ profile_error() {
 	# the host's own /etc is left alone: values only in the namespace
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 @test "apply --persist that cannot write fails as a whole: exit 3 leaves nothing changed" {
 	need_cpus
 	write_small_profile
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	# the configuration directory is a regular file: persisting must fail
 	: >"$T/etc"
 	run --separate-stderr env NETTUNE_SYSCONFDIR="$T/etc" ip netns exec "$NS" \
@@ -642,14 +623,14 @@ profile_error() {
 	assert_failure 3
 	assert_regex "$stderr" 'sysctl\.d'
 	# exit 3 is "could not run or failed and undone (nothing left changed)"
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 # ---- qdisc, queues a channel change adds ----------------------------------
 
 @test "qdisc root: a kind is applied and rolled back; parameters are refused with FILE:LINE" {
 	printf '[qdisc nt0]\nroot = pfifo limit 100\n' >"$T/q.conf"
-	before=$(host_state)
+	before=$(nt_ns_state "$NS")
 	run --separate-stderr nt recommend "$T/q.conf"
 	assert_failure 3
 	assert_equal "$stderr" "nettune: $T/q.conf:2: [qdisc] root = \"pfifo limit 100\": expected a qdisc kind such as fq or fq_codel (it is set with its default parameters)"
@@ -662,7 +643,7 @@ profile_error() {
 	assert_equal "$(qdisc_kind nt0)" pfifo
 	run nt rollback --state-dir "$D"
 	assert_success
-	assert_equal "$(host_state)" "$before"
+	assert_equal "$(nt_ns_state "$NS")" "$before"
 }
 
 @test "queues a raised channel count adds: the same apply covers them, verify is clean" {
