@@ -103,17 +103,24 @@ static const struct {
 	{ "default", "" },		/* CONFIG_NET_SCH_DEFAULT */
 };
 
+/* @name (@len bytes, a module or CONFIG_ suffix) in lower case; false if long */
+static bool lower_name(const char *name, size_t len, char lower[64])
+{
+	if (len >= 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		lower[i] = tolower((unsigned char)name[i]);
+	lower[len] = '\0';
+	return true;
+}
+
 static void add_qdisc_module(struct found *f, const char *name, size_t len)
 {
 	char lower[64];
 
-	if (len >= sizeof(lower))
+	if (!lower_name(name, len, lower))
 		return;
-	for (size_t i = 0; i < len; i++)
-		lower[i] = tolower((unsigned char)name[i]);
-	lower[len] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(qdisc_modules);
-	     i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(qdisc_modules); i++) {
 		if (!strcmp(lower, qdisc_modules[i].module)) {
 			names_add_all(&f->qdiscs, qdisc_modules[i].kinds);
 			return;
@@ -127,11 +134,8 @@ static void add_cc_module(struct found *f, const char *name, size_t len)
 {
 	char lower[64];
 
-	if (len >= sizeof(lower))
+	if (!lower_name(name, len, lower))
 		return;
-	for (size_t i = 0; i < len; i++)
-		lower[i] = tolower((unsigned char)name[i]);
-	lower[len] = '\0';
 	if (!strcmp(lower, "diag") || !strcmp(lower, "probe") ||
 	    !strcmp(lower, "advanced"))
 		return;
